@@ -1,0 +1,1 @@
+"""The HTTP and websocket edge: FastAPI routes, pages, the command line."""

@@ -1,0 +1,65 @@
+"""The board over HTTP (a snapshot) and over a websocket (snapshot, then changes).
+
+Websocket protocol, one JSON object per message:
+  {"type": "board", "position": P, "incidents": [...]}  the board as of log position P
+  {"type": "change", "position": P, "incident": {...}}  one incident as of position P
+  {"type": "resync", "position": P}                     you fell behind: reconnect with since=P
+Connect to /ws/board?incident=<id>&since=<P>; both optional.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
+
+from api.deps import actor_or_none, current_actor, runtime
+from api.hub import serve
+from crisis.people.model import Actor
+
+router = APIRouter(tags=["board"])
+
+
+@router.get("/api/board")
+def board(
+    request: Request,
+    actor: Annotated[Actor, Depends(current_actor)],
+    incident: str | None = None,
+) -> dict[str, Any]:
+    """The board as of its log position, for all incidents or one."""
+    actor.require("view_board")
+    position, docs = runtime(request).board.snapshot(incident)
+    return {"position": position, "incidents": docs}
+
+
+@router.websocket("/ws/board")
+async def board_feed(websocket: WebSocket, incident: str | None = None, since: int | None = None) -> None:
+    actor = await asyncio.to_thread(actor_or_none, websocket)
+    if actor is None:
+        await websocket.close(code=1008)  # before accept: the handshake gets 403
+        return
+    hub = runtime(websocket).hub
+    await websocket.accept()
+    client = hub.join(incident, since)
+    sender = asyncio.create_task(serve(client, websocket.send_text))
+    receiver = asyncio.create_task(_until_closed(websocket))
+    try:
+        await asyncio.wait({sender, receiver}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        hub.leave(client)
+        for task in (sender, receiver):
+            task.cancel()
+        if not receiver.done() or sender.done():
+            try:
+                await websocket.close()
+            except RuntimeError:
+                pass
+
+
+async def _until_closed(websocket: WebSocket) -> None:
+    try:
+        while True:
+            await websocket.receive_text()
+    except WebSocketDisconnect:
+        return

@@ -1,0 +1,37 @@
+"""The one translation catalogue (web/i18n/*.json): bokmål by default, English on request."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+WEB = Path(__file__).resolve().parent.parent / "web"
+LANGUAGES = ("nb", "en")
+DEFAULT = "nb"
+
+
+@cache
+def catalogue(lang: str) -> dict[str, dict[str, str]]:
+    return json.loads((WEB / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
+
+
+def pick_language(accept_language: str | None, chosen: str | None = None) -> str:
+    """The user's explicit choice wins; else the browser's first known language."""
+    if chosen in LANGUAGES:
+        return chosen
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip().lower()[:2]
+        if tag in ("nb", "no", "nn"):
+            return "nb"
+        if tag == "en":
+            return "en"
+    return DEFAULT
+
+
+def error_text(code: str, lang: str, **params: object) -> str:
+    template = catalogue(lang)["errors"].get(code, code)
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template

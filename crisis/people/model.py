@@ -1,0 +1,54 @@
+"""Who may do what. The permission matrix is data, checked in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from crisis.errors import Forbidden
+
+
+class Role(str, Enum):
+    COMMS = "comms"
+    EDITOR = "editor"
+    DEPARTMENT = "department"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+
+_PUBLISHERS = {Role.COMMS, Role.EDITOR}
+
+PERMISSIONS: dict[str, set[Role]] = {
+    "open_incident": _PUBLISHERS,
+    "change_incident": _PUBLISHERS,
+    "submit_fact": {Role.DEPARTMENT},
+    "verify_fact": {Role.DEPARTMENT},
+    "approve_fact": _PUBLISHERS,
+    "draft_post": _PUBLISHERS,
+    "approve_post": _PUBLISHERS,
+    "publish_post": _PUBLISHERS,
+    "view_board": {Role.COMMS, Role.EDITOR, Role.DEPARTMENT, Role.REVIEWER, Role.ADMIN},
+}
+
+# Commands on a department's own facts: a department user may act only
+# within the department they belong to (the line principle).
+DEPARTMENT_SCOPED = {"submit_fact", "verify_fact"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person behind a command, recorded on every event."""
+
+    id: str
+    name: str
+    role: Role
+    department: str | None = None
+
+    def as_record(self) -> dict[str, str]:
+        return {"id": self.id, "name": self.name, "role": self.role.value}
+
+    def require(self, command: str, department: str | None = None) -> None:
+        if self.role not in PERMISSIONS[command]:
+            raise Forbidden("role_not_allowed", command=command, role=self.role.value)
+        if command in DEPARTMENT_SCOPED and department != self.department:
+            raise Forbidden("other_department", department=department or "")
