@@ -25,7 +25,7 @@ PERMISSIONS: dict[str, set[Role]] = {
     "verify_fact": {Role.DEPARTMENT},
     "approve_fact": _PUBLISHERS,
     "draft_post": _PUBLISHERS,
-    "approve_post": _PUBLISHERS,
+    "approve_post": {Role.EDITOR},
     "publish_post": _PUBLISHERS,
     "view_board": {Role.COMMS, Role.EDITOR, Role.DEPARTMENT, Role.REVIEWER, Role.ADMIN},
 }
