@@ -54,7 +54,12 @@ class Accounts:
         metadata.create_all(self.engine)
 
     def add_user(
-        self, username: str, display_name: str, role: Role, password: str, department: str | None = None
+        self,
+        username: str,
+        display_name: str,
+        role: Role,
+        password: str,
+        department: str | None = None,
     ) -> Actor:
         if (role is Role.DEPARTMENT) != (department is not None):
             raise ValueError("a department user belongs to exactly one department")
@@ -62,8 +67,13 @@ class Accounts:
         with self.engine.begin() as conn:
             conn.execute(
                 users.insert().values(
-                    id=user_id, username=username, display_name=display_name, role=role.value,
-                    department=department, password_hash=_hasher.hash(password), active=True,
+                    id=user_id,
+                    username=username,
+                    display_name=display_name,
+                    role=role.value,
+                    department=department,
+                    password_hash=_hasher.hash(password),
+                    active=True,
                 )
             )
         return Actor(user_id, display_name, role, department)
@@ -82,7 +92,9 @@ class Accounts:
         with self.engine.begin() as conn:
             conn.execute(
                 sessions.insert().values(
-                    token_hash=_digest(token), user_id=actor.id, created_at=datetime.now(timezone.utc)
+                    token_hash=_digest(token),
+                    user_id=actor.id,
+                    created_at=datetime.now(timezone.utc),
                 )
             )
         return token

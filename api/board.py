@@ -34,7 +34,9 @@ def board(
 
 
 @router.websocket("/ws/board")
-async def board_feed(websocket: WebSocket, incident: str | None = None, since: int | None = None) -> None:
+async def board_feed(
+    websocket: WebSocket, incident: str | None = None, since: int | None = None
+) -> None:
     actor = await asyncio.to_thread(actor_or_none, websocket)
     if actor is None:
         await websocket.close(code=1008)  # before accept: the handshake gets 403

@@ -46,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     user.add_argument("username")
     user.add_argument("--name", required=True, help="display name, recorded on every event")
-    user.add_argument("--role", required=True, choices=["comms", "editor", "department", "reviewer", "admin"])
+    user.add_argument(
+        "--role", required=True, choices=["comms", "editor", "department", "reviewer", "admin"]
+    )
     user.add_argument("--department", help="for role department: the department key, e.g. vav")
     user.add_argument("--data-dir", help="data folder (default: CRISIS_DATA_DIR or ./data)")
     user.set_defaults(run=_add_user)
@@ -56,7 +58,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _server_options(parser: argparse.ArgumentParser, default_dir: str | None) -> None:
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     parser.add_argument(
         "--data-dir", default=default_dir, help="data folder (default: CRISIS_DATA_DIR or ./data)"

@@ -49,20 +49,31 @@ def _scenario(log: CrisisLog, people: dict[str, Actor]) -> None:
         return submit_fact(log, vav, incident_id=incident, text=text, verify=True).id
 
     found = fact("E. coli er påvist i vannprøver fra Grorud høydebasseng etter kraftig regn.")
-    boil = fact("Vannet må kokes i minst ett minutt før det brukes til drikke, matlaging og tannpuss.")
+    boil = fact(
+        "Vannet må kokes i minst ett minutt før det brukes til drikke, matlaging og tannpuss."
+    )
     fact("Kokevarselet gjelder bare Grorud, Stovner og Alna, ikke hele byen.")
     for approved in (found, boil):
         approve_fact(log, comms, approved)
 
     website = draft_post(
-        log, comms, incident_id=incident, channel="website", cites=[found, boil],
+        log,
+        comms,
+        incident_id=incident,
+        channel="website",
+        cites=[found, boil],
         text="Kokevarsel for Grorud, Stovner og Alna: E. coli er påvist i drikkevannet. "
         "Kok vannet i minst ett minutt før du drikker det, lager mat eller pusser tennene.",
     ).id
     approve_post(log, editor, website)
     publish_post(log, comms, website)
     facebook = draft_post(
-        log, comms, incident_id=incident, channel="facebook", cites=[boil], links_to=website,
+        log,
+        comms,
+        incident_id=incident,
+        channel="facebook",
+        cites=[boil],
+        links_to=website,
         text="Kok vannet! Kokevarsel for Grorud, Stovner og Alna. Les mer på oslo.kommune.no.",
     ).id
     approve_post(log, editor, facebook)

@@ -41,8 +41,10 @@ def current_actor(request: Request) -> Actor:
     actor = runtime(request).accounts.actor_for(token) if token else None
     if actor is None:
         raise NotAuthenticated("not_authenticated")
-    if from_cookie and request.method not in SAFE_METHODS and not request.headers.get(
-        "x-requested-with"
+    if (
+        from_cookie
+        and request.method not in SAFE_METHODS
+        and not request.headers.get("x-requested-with")
     ):
         raise Forbidden("csrf")
     return actor

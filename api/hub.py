@@ -86,7 +86,6 @@ class Hub:
         self.clients.add(client)
         return client
 
-
     def leave(self, client: Client) -> None:
         self.clients.discard(client)
 

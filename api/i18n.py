@@ -1,4 +1,4 @@
-"""The one translation catalogue (web/i18n/*.json): bokmål by default, English on request."""
+"""The one translation catalogue (web/i18n/<lang>/*.json): bokmål by default, English on request."""
 
 from __future__ import annotations
 
@@ -13,7 +13,12 @@ DEFAULT = "nb"
 
 @cache
 def catalogue(lang: str) -> dict[str, dict[str, str]]:
-    return json.loads((WEB / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
+    """All sections of web/i18n/<lang>/*.json merged; one file per area of the product."""
+    merged: dict[str, dict[str, str]] = {"errors": {}, "ui": {}}
+    for path in sorted((WEB / "i18n" / lang).glob("*.json")):
+        for section, texts in json.loads(path.read_text(encoding="utf-8")).items():
+            merged.setdefault(section, {}).update(texts)
+    return merged
 
 
 def pick_language(accept_language: str | None, chosen: str | None = None) -> str:

@@ -16,7 +16,9 @@ templates = Jinja2Templates(directory=WEB / "templates")
 def _render(request: Request, name: str, **context: object) -> HTMLResponse:
     lang = pick_language(request.headers.get("accept-language"), request.cookies.get("lang"))
     return templates.TemplateResponse(
-        request, name, {"lang": lang, "t": catalogue(lang)["ui"], "e": catalogue(lang)["errors"], **context}
+        request,
+        name,
+        {"lang": lang, "t": catalogue(lang)["ui"], "e": catalogue(lang)["errors"], **context},
     )
 
 

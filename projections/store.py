@@ -69,9 +69,7 @@ class ViewStore:
                     insert(rows),
                     [{"view": view, "id": k, "doc": json.dumps(v)} for k, v in docs.items()],
                 )
-            conn.execute(
-                tracking.update().where(tracking.c.view == view).values(position=position)
-            )
+            conn.execute(tracking.update().where(tracking.c.view == view).values(position=position))
 
     def reset(self, view: str, layout: int) -> None:
         with self.engine.begin() as conn:

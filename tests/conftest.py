@@ -131,8 +131,16 @@ class Server:
 
     def start(self) -> Server:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(self.port),
-             "--data-dir", str(self.data_dir)],
+            [
+                sys.executable,
+                "-m",
+                "api.cli",
+                "serve",
+                "--port",
+                str(self.port),
+                "--data-dir",
+                str(self.data_dir),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
@@ -160,7 +168,9 @@ class Server:
 
     def ok(self, username: str, path: str, json: object = None) -> dict:
         response = httpx.post(
-            f"{self.url}{path}", json=json or {}, timeout=10,
+            f"{self.url}{path}",
+            json=json or {},
+            timeout=10,
             headers={"Authorization": f"Bearer {self.token(username)}"},
         )
         assert response.status_code in (200, 201), response.text

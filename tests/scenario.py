@@ -32,8 +32,14 @@ def approved_fact(api: Poster, incident: str, text: str = "Kok vannet i ett minu
     return fact
 
 
-def published_post(api: Poster, incident: str, facts: list[str], channel: str = "website",
-                   links_to: str | None = None, text: str = "Kok vannet.") -> str:
+def published_post(
+    api: Poster,
+    incident: str,
+    facts: list[str],
+    channel: str = "website",
+    links_to: str | None = None,
+    text: str = "Kok vannet.",
+) -> str:
     body = {"channel": channel, "text": text, "cites": facts, "links_to": links_to}
     post = api.ok("comms", f"/api/incidents/{incident}/posts", body)["id"]
     api.ok("editor", f"/api/posts/{post}/approve")

@@ -28,7 +28,10 @@ def test_boil_water_flow_end_to_end(api):
     assert doc["facts"][fact]["status"] == "approved"
     assert doc["facts"][fact]["approved_by"] == "Kari Kommunikasjon"
     assert doc["posts"][website]["status"] == "published"
-    assert doc["posts"][facebook] | {"channel": "facebook", "status": "published", "links_to": website} == doc["posts"][facebook]
+    assert (
+        doc["posts"][facebook] | {"channel": "facebook", "status": "published", "links_to": website}
+        == doc["posts"][facebook]
+    )
     assert doc["posts"][facebook]["cites"] == [fact]
 
 
@@ -43,10 +46,16 @@ def test_command_response_waits_for_the_board(api):
 def test_social_post_before_website_post_is_refused(api):
     incident = scenario.open_incident(api)
     fact = scenario.approved_fact(api, incident)
-    website = api.ok("comms", f"/api/incidents/{incident}/posts",
-                     {"channel": "website", "text": "Kokevarsel.", "cites": [fact]})["id"]
-    facebook = api.ok("comms", f"/api/incidents/{incident}/posts",
-                      {"channel": "facebook", "text": "Kok!", "cites": [fact], "links_to": website})["id"]
+    website = api.ok(
+        "comms",
+        f"/api/incidents/{incident}/posts",
+        {"channel": "website", "text": "Kokevarsel.", "cites": [fact]},
+    )["id"]
+    facebook = api.ok(
+        "comms",
+        f"/api/incidents/{incident}/posts",
+        {"channel": "facebook", "text": "Kok!", "cites": [fact], "links_to": website},
+    )["id"]
     api.ok("editor", f"/api/posts/{facebook}/approve")
     body = refused(api, "comms", f"/api/posts/{facebook}/publish", {}, 422, "website_first")
     assert "nettside" in body["detail"]
@@ -55,8 +64,14 @@ def test_social_post_before_website_post_is_refused(api):
 def test_post_citing_unapproved_fact_is_refused(api):
     incident = scenario.open_incident(api)
     fact = scenario.verified_fact(api, incident)
-    refused(api, "comms", f"/api/incidents/{incident}/posts",
-            {"channel": "website", "text": "Hei", "cites": [fact]}, 422, "fact_not_approved")
+    refused(
+        api,
+        "comms",
+        f"/api/incidents/{incident}/posts",
+        {"channel": "website", "text": "Hei", "cites": [fact]},
+        422,
+        "fact_not_approved",
+    )
 
 
 def test_department_user_approving_is_forbidden(api):
@@ -67,17 +82,37 @@ def test_department_user_approving_is_forbidden(api):
 
 def test_fact_for_another_department_is_forbidden(api):
     incident = scenario.open_incident(api)
-    refused(api, "bym", f"/api/incidents/{incident}/facts", {"text": "Feil."}, 403, "other_department")
+    refused(
+        api, "bym", f"/api/incidents/{incident}/facts", {"text": "Feil."}, 403, "other_department"
+    )
 
 
 def test_unknown_incident_is_404(api):
-    refused(api, "vav", f"/api/incidents/{uuid4()}/facts", {"text": "E. coli."}, 404, "incident_not_found")
+    refused(
+        api,
+        "vav",
+        f"/api/incidents/{uuid4()}/facts",
+        {"text": "E. coli."},
+        404,
+        "incident_not_found",
+    )
 
 
 def test_invalid_input_and_unknown_fields_are_refused(api):
-    refused(api, "comms", "/api/incidents", {**scenario.INCIDENT, "areas": []}, 422, "invalid_input")
-    refused(api, "comms", "/api/incidents", {**scenario.INCIDENT, "colour": "red"}, 422, "invalid_input")
-    refused(api, "comms", "/api/incidents", {**scenario.INCIDENT, "severity": "huge"}, 422, "unknown_severity")
+    refused(
+        api, "comms", "/api/incidents", {**scenario.INCIDENT, "areas": []}, 422, "invalid_input"
+    )
+    refused(
+        api, "comms", "/api/incidents", {**scenario.INCIDENT, "colour": "red"}, 422, "invalid_input"
+    )
+    refused(
+        api,
+        "comms",
+        "/api/incidents",
+        {**scenario.INCIDENT, "severity": "huge"},
+        422,
+        "unknown_severity",
+    )
 
 
 def test_stale_version_is_409_with_current_version(api):
@@ -90,7 +125,8 @@ def test_stale_version_is_409_with_current_version(api):
 
 def test_english_messages_on_request(api):
     response = api.client.post(
-        f"/api/incidents/{uuid4()}/facts", json={"text": "x"},
+        f"/api/incidents/{uuid4()}/facts",
+        json={"text": "x"},
         headers={"Authorization": f"Bearer {api.token('vav')}", "Accept-Language": "en"},
     )
     assert response.json()["detail"].startswith("No incident with id")
@@ -110,23 +146,34 @@ def test_bad_password_is_refused_without_saying_which_part(api):
 
 
 def test_cookie_login_needs_csrf_header_for_changes(api):
-    login = api.client.post("/login", data={"username": "comms", "password": "test-password-123"},
-                            follow_redirects=False)
+    login = api.client.post(
+        "/login",
+        data={"username": "comms", "password": "test-password-123"},
+        follow_redirects=False,
+    )
     assert login.status_code == 303
     assert "httponly" in login.headers["set-cookie"].lower()
     without = api.client.post("/api/incidents", json=scenario.INCIDENT)
     assert without.status_code == 403 and without.json()["code"] == "csrf"
-    with_header = api.client.post("/api/incidents", json=scenario.INCIDENT,
-                                  headers={"X-Requested-With": "crisis"})
+    with_header = api.client.post(
+        "/api/incidents", json=scenario.INCIDENT, headers={"X-Requested-With": "crisis"}
+    )
     assert with_header.status_code == 201
 
 
 def test_health_and_openapi_document_every_command(api):
     assert api.client.get("/healthz").json()["status"] == "ok"
     paths = api.client.get("/openapi.json").json()["paths"]
-    for path in ("/api/incidents", "/api/incidents/{incident_id}/facts", "/api/facts/{fact_id}/approve",
-                 "/api/incidents/{incident_id}/posts", "/api/posts/{post_id}/publish", "/auth/token",
-                 "/api/board", "/healthz"):
+    for path in (
+        "/api/incidents",
+        "/api/incidents/{incident_id}/facts",
+        "/api/facts/{fact_id}/approve",
+        "/api/incidents/{incident_id}/posts",
+        "/api/posts/{post_id}/publish",
+        "/auth/token",
+        "/api/board",
+        "/healthz",
+    ):
         assert path in paths
 
 

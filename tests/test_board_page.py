@@ -11,13 +11,19 @@ from tests import scenario
 from tests.conftest import PASSWORD
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Module-scoped: Playwright's sync API holds an event loop while it runs."""
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield browser
@@ -61,7 +67,7 @@ def test_comms_approves_from_the_page(server, page):
 
 
 def test_text_from_anyone_is_shown_as_text(server, page):
-    hostile = "<img src=x onerror=\"window.pwned=1\">"
+    hostile = '<img src=x onerror="window.pwned=1">'
     incident = scenario.open_incident(server, title=hostile)
     fact = scenario.verified_fact(server, incident, hostile)
     log_in(page, server, "comms")

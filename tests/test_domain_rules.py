@@ -16,8 +16,13 @@ from crisis.posts.service import approve_post, draft_post, publish_post
 @pytest.fixture
 def incident(log: CrisisLog, people) -> object:
     return open_incident(
-        log, people["comms"], kind="boil-water notice", title="Kokevarsel",
-        areas=["Grorud"], department="vav", severity="severe",
+        log,
+        people["comms"],
+        kind="boil-water notice",
+        title="Kokevarsel",
+        areas=["Grorud"],
+        department="vav",
+        severity="severe",
     ).id
 
 
@@ -51,8 +56,12 @@ def test_department_submits_and_verifies_comms_approves(log, people, incident):
 
 
 def test_fact_for_another_department_is_refused(log, people, incident):
-    refuses(log, Forbidden, "other_department",
-            lambda: submit_fact(log, people["bym"], incident_id=incident, text="Feil etat."))
+    refuses(
+        log,
+        Forbidden,
+        "other_department",
+        lambda: submit_fact(log, people["bym"], incident_id=incident, text="Feil etat."),
+    )
 
 
 def test_department_user_cannot_verify_other_departments_fact(log, people, incident):
@@ -66,8 +75,12 @@ def test_department_user_cannot_approve(log, people, incident):
 
 
 def test_comms_cannot_submit_facts_the_department_owns_them(log, people, incident):
-    refuses(log, Forbidden, "role_not_allowed",
-            lambda: submit_fact(log, people["comms"], incident_id=incident, text="Kok vannet."))
+    refuses(
+        log,
+        Forbidden,
+        "role_not_allowed",
+        lambda: submit_fact(log, people["comms"], incident_id=incident, text="Kok vannet."),
+    )
 
 
 def test_unverified_fact_cannot_be_approved(log, people, incident):
@@ -77,27 +90,63 @@ def test_unverified_fact_cannot_be_approved(log, people, incident):
 
 def test_post_citing_unapproved_fact_is_refused(log, people, incident):
     fact = submit_fact(log, people["vav"], incident_id=incident, text="E. coli.", verify=True).id
-    refuses(log, Refused, "fact_not_approved", lambda: draft_post(
-        log, people["comms"], incident_id=incident, channel="website", text="Hei", cites=[fact]))
+    refuses(
+        log,
+        Refused,
+        "fact_not_approved",
+        lambda: draft_post(
+            log, people["comms"], incident_id=incident, channel="website", text="Hei", cites=[fact]
+        ),
+    )
 
 
 def test_post_must_cite_a_fact(log, people, incident):
-    refuses(log, Refused, "post_needs_facts", lambda: draft_post(
-        log, people["comms"], incident_id=incident, channel="website", text="Jeg tror", cites=[]))
+    refuses(
+        log,
+        Refused,
+        "post_needs_facts",
+        lambda: draft_post(
+            log, people["comms"], incident_id=incident, channel="website", text="Jeg tror", cites=[]
+        ),
+    )
 
 
 def test_social_post_needs_a_website_post_to_link_to(log, people, incident):
     fact = approved(log, people, incident)
-    refuses(log, Refused, "website_link_required", lambda: draft_post(
-        log, people["comms"], incident_id=incident, channel="facebook", text="Kok!", cites=[fact]))
+    refuses(
+        log,
+        Refused,
+        "website_link_required",
+        lambda: draft_post(
+            log,
+            people["comms"],
+            incident_id=incident,
+            channel="facebook",
+            text="Kok!",
+            cites=[fact],
+        ),
+    )
 
 
 def test_social_post_is_not_published_before_the_website_post(log, people, incident):
     fact = approved(log, people, incident)
-    website = draft_post(log, people["comms"], incident_id=incident, channel="website",
-                         text="Kokevarsel.", cites=[fact]).id
-    facebook = draft_post(log, people["comms"], incident_id=incident, channel="facebook",
-                          text="Kok!", cites=[fact], links_to=website).id
+    website = draft_post(
+        log,
+        people["comms"],
+        incident_id=incident,
+        channel="website",
+        text="Kokevarsel.",
+        cites=[fact],
+    ).id
+    facebook = draft_post(
+        log,
+        people["comms"],
+        incident_id=incident,
+        channel="facebook",
+        text="Kok!",
+        cites=[fact],
+        links_to=website,
+    ).id
     approve_post(log, people["editor"], facebook)
     refuses(log, Refused, "website_first", lambda: publish_post(log, people["comms"], facebook))
     approve_post(log, people["editor"], website)
@@ -108,31 +157,59 @@ def test_social_post_is_not_published_before_the_website_post(log, people, incid
 
 def test_post_is_approved_by_an_editor_before_publishing(log, people, incident):
     fact = approved(log, people, incident)
-    post = draft_post(log, people["comms"], incident_id=incident, channel="website",
-                      text="Kokevarsel.", cites=[fact]).id
+    post = draft_post(
+        log,
+        people["comms"],
+        incident_id=incident,
+        channel="website",
+        text="Kokevarsel.",
+        cites=[fact],
+    ).id
     refuses(log, Refused, "post_not_approved", lambda: publish_post(log, people["comms"], post))
     refuses(log, Forbidden, "role_not_allowed", lambda: approve_post(log, people["comms"], post))
 
 
 def test_inactive_channel_is_refused(log, people, incident):
     fact = approved(log, people, incident)
-    refuses(log, Refused, "channel_inactive", lambda: draft_post(
-        log, people["comms"], incident_id=incident, channel="instagram", text="Hei",
-        cites=[fact]))
+    refuses(
+        log,
+        Refused,
+        "channel_inactive",
+        lambda: draft_post(
+            log,
+            people["comms"],
+            incident_id=incident,
+            channel="instagram",
+            text="Hei",
+            cites=[fact],
+        ),
+    )
 
 
 def test_unknown_incident_is_not_found(log, people):
-    refuses(log, NotFound, "incident_not_found",
-            lambda: submit_fact(log, people["vav"], incident_id=uuid4(), text="E. coli."))
+    refuses(
+        log,
+        NotFound,
+        "incident_not_found",
+        lambda: submit_fact(log, people["vav"], incident_id=uuid4(), text="E. coli."),
+    )
 
 
 def test_stale_version_is_a_conflict(log, people, incident):
     fact = submit_fact(log, people["vav"], incident_id=incident, text="E. coli.").id
     verify_fact(log, people["vav"], fact, version=1)
-    refuses(log, Conflict, "stale_version", lambda: approve_fact(log, people["comms"], fact, version=1))
+    refuses(
+        log, Conflict, "stale_version", lambda: approve_fact(log, people["comms"], fact, version=1)
+    )
 
 
 def test_reopening_needs_a_reason(log, people, incident):
     change_phase(log, people["comms"], incident, phase="resolved", reason="", version=None)
-    refuses(log, Refused, "reopen_needs_reason", lambda: change_phase(
-        log, people["comms"], incident, phase="active", reason=" ", version=None))
+    refuses(
+        log,
+        Refused,
+        "reopen_needs_reason",
+        lambda: change_phase(
+            log, people["comms"], incident, phase="active", reason=" ", version=None
+        ),
+    )

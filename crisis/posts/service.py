@@ -57,7 +57,10 @@ def publish_post(log: CrisisLog, actor: Actor, post_id: UUID, version: int | Non
     post = log.load(Post, post_id, version)
     for fact_id in post.cites:
         _require_citable(log, fact_id, post.incident_id)
-    if post.links_to is not None and not _website_post(log, post.links_to, post.incident_id).is_published:
+    if (
+        post.links_to is not None
+        and not _website_post(log, post.links_to, post.incident_id).is_published
+    ):
         raise Refused("website_first")
     post.publish(by=actor.as_record(), at=log.clock.now())
     return log.record(post)

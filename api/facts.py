@@ -1,0 +1,40 @@
+"""Fact commands over HTTP."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from pydantic import Field
+
+from api.commands import Accepted, ActorDep, Command, Text, Versioned, done, version_of
+from crisis.facts import service
+
+router = APIRouter(prefix="/api", tags=["facts"])
+
+
+class SubmitFact(Command):
+    text: Text
+    verify: bool = Field(False, description="The submitter vouches for the fact at once.")
+
+
+@router.post("/incidents/{incident_id}/facts", status_code=201, response_model=Accepted)
+def submit_fact(incident_id: UUID, body: SubmitFact, actor: ActorDep, request: Request) -> Accepted:
+    return done(
+        request,
+        lambda log: service.submit_fact(log, actor, incident_id=incident_id, **body.model_dump()),
+    )
+
+
+@router.post("/facts/{fact_id}/verify", response_model=Accepted)
+def verify_fact(
+    fact_id: UUID, actor: ActorDep, request: Request, body: Versioned | None = None
+) -> Accepted:
+    return done(request, lambda log: service.verify_fact(log, actor, fact_id, version_of(body)))
+
+
+@router.post("/facts/{fact_id}/approve", response_model=Accepted)
+def approve_fact(
+    fact_id: UUID, actor: ActorDep, request: Request, body: Versioned | None = None
+) -> Accepted:
+    return done(request, lambda log: service.approve_fact(log, actor, fact_id, version_of(body)))

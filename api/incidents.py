@@ -1,0 +1,41 @@
+"""Incident commands over HTTP."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from pydantic import Field
+
+from api.commands import Accepted, ActorDep, Command, Short, done
+from crisis.incidents import service
+
+router = APIRouter(prefix="/api", tags=["incidents"])
+
+
+class OpenIncident(Command):
+    kind: Short = Field(examples=["boil-water notice"])
+    title: Short
+    areas: list[Short] = Field(min_length=1, max_length=50)
+    department: Short = Field(examples=["vav"])
+    severity: str = Field("moderate", examples=["severe"])
+
+
+class ChangePhase(Command):
+    phase: str
+    reason: str = Field("", max_length=2000)
+    version: int | None = None
+
+
+@router.post("/incidents", status_code=201, response_model=Accepted)
+def open_incident(body: OpenIncident, actor: ActorDep, request: Request) -> Accepted:
+    return done(request, lambda log: service.open_incident(log, actor, **body.model_dump()))
+
+
+@router.post("/incidents/{incident_id}/phase", response_model=Accepted)
+def change_phase(
+    incident_id: UUID, body: ChangePhase, actor: ActorDep, request: Request
+) -> Accepted:
+    return done(
+        request, lambda log: service.change_phase(log, actor, incident_id, **body.model_dump())
+    )

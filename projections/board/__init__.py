@@ -1,0 +1,88 @@
+"""The live board: each incident with what crisis staff need to see.
+
+Pure functions of the events, so the live board, a rebuild and a replay of
+any moment all come from this same code. Each concept's handlers live in
+their own module here and register with `handles`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+# Bump when the shape of a stored board row changes: the view rebuilds itself.
+LAYOUT = 1
+
+Doc = dict[str, Any]
+Handler = Callable[["Board", Any], Doc]
+_HANDLERS: dict[type, Handler] = {}
+# The parts of an incident doc that hold items keyed by id (facts, posts, ...).
+ITEM_PARTS: list[str] = []
+
+
+def handles(*event_types: type) -> Callable[[Handler], Handler]:
+    """Register a function that applies these events and returns the incident doc it changed."""
+
+    def register(handler: Handler) -> Handler:
+        for event_type in event_types:
+            _HANDLERS[event_type] = handler
+        return handler
+
+    return register
+
+
+class Board:
+    """All incidents, keyed by id, plus which incident each item belongs to."""
+
+    def __init__(self, docs: dict[str, Doc] | None = None) -> None:
+        self.incidents: dict[str, Doc] = docs or {}
+        self.owner: dict[str, str] = {
+            item_id: incident_id
+            for incident_id, doc in self.incidents.items()
+            for part in ITEM_PARTS
+            for item_id in doc.get(part, {})
+        }
+
+    def apply(self, event: Any, position: int) -> str | None:
+        """Apply one event; return the id of the incident it changed, if any."""
+        handler = _HANDLERS.get(type(event))
+        if handler is None:
+            return None
+        doc = handler(self, event)
+        doc["position"] = position
+        doc["updated_at"] = iso(event.at)
+        return doc["id"]
+
+    def item(self, part: str, event: Any) -> Doc:
+        """The item (fact, post, ...) an event is about."""
+        item_id = str(event.originator_id)
+        return self.incidents[self.owner[item_id]][part][item_id]
+
+    def incident_of(self, item: Doc) -> Doc:
+        return self.incidents[self.owner[item["id"]]]
+
+    def add_item(self, part: str, event: Any, item: Doc) -> Doc:
+        """Add a new item to its incident (named by `event.incident_id`); return the incident."""
+        incident_id, item_id = str(event.incident_id), str(event.originator_id)
+        doc = self.incidents[incident_id]
+        doc.setdefault(part, {})[item_id] = {"id": item_id, **item}
+        self.owner[item_id] = incident_id
+        return doc
+
+
+def iso(at: datetime) -> str:
+    return at.isoformat()
+
+
+def person(by: dict) -> str:
+    return by["name"]
+
+
+def item_part(name: str) -> str:
+    ITEM_PARTS.append(name)
+    return name
+
+
+# Register every concept's handlers.
+from projections.board import facts, incidents, posts  # noqa: E402,F401
