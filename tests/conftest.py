@@ -185,3 +185,5 @@ def server(settings: Settings, people: dict[str, Actor]) -> Iterator[Server]:
 
 
 os.environ.setdefault("CRISIS_DEMO_PASSWORD", PASSWORD)
+
+pytest_plugins = ["tests.browser"]

@@ -2,48 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests import scenario
-from tests.conftest import PASSWORD
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Module-scoped: Playwright's sync API holds an event loop while it runs."""
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="nb-NO")
-    yield context.new_page()
-    context.close()
-
-
-def log_in(page: Page, server, username: str) -> None:
-    page.goto(f"{server.url}/login")
-    page.get_by_label("Brukernavn").fill(username)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    expect(page.locator("#connection")).to_have_attribute("data-state", "open")
-
+from tests.browser import log_in
 
 def test_approved_fact_appears_without_reload(server, page):
     incident = scenario.open_incident(server)
