@@ -43,5 +43,3 @@ def log_in(page: Page, server, username: str) -> None:
     page.get_by_label("Passord").fill(PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
     expect(page.locator("#connection")).to_have_attribute("data-state", "open")
-
-

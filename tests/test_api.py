@@ -32,7 +32,7 @@ def test_boil_water_flow_end_to_end(api):
         doc["posts"][facebook] | {"channel": "facebook", "status": "published", "links_to": website}
         == doc["posts"][facebook]
     )
-    assert doc["posts"][facebook]["cites"] == [fact]
+    assert doc["posts"][facebook]["cites"] == [{"fact": fact, "revision": 1}]
 
 
 def test_command_response_waits_for_the_board(api):

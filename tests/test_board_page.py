@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from tests import scenario
 from tests.browser import log_in
 
+
 def test_approved_fact_appears_without_reload(server, page):
     incident = scenario.open_incident(server)
     fact = scenario.verified_fact(server, incident, "Vannet må kokes i ett minutt.")

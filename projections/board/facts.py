@@ -38,3 +38,13 @@ def _set_status(board: Board, e: Fact.Event, status: str, who: str) -> Doc:
     fact = board.item(PART, e)
     fact.update({"status": status, who: person(e.by), "updated_at": iso(e.at)})
     return board.incident_of(fact)
+
+
+def citations(board: Board, fact_ids: list) -> list[Doc]:
+    """What an item cites: each fact with the revision it had when cited, so a
+    later correction can tell which items rest on an old version."""
+    cited = []
+    for fact_id in map(str, fact_ids):
+        incident = board.incidents[board.owner[fact_id]]
+        cited.append({"fact": fact_id, "revision": incident[PART][fact_id]["revision"]})
+    return cited

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crisis.posts.model import Post
 from projections.board import Board, Doc, handles, iso, item_part, person
+from projections.board.facts import citations
 
 PART = item_part("posts")
 
@@ -17,7 +18,7 @@ def drafted(board: Board, e: Post.Drafted) -> Doc:
             "channel": e.channel,
             "text": e.text,
             "status": "draft",
-            "cites": [str(c) for c in e.cites],
+            "cites": citations(board, e.cites),
             "links_to": str(e.links_to) if e.links_to else None,
             "drafted_by": person(e.by),
             "published_at": None,
