@@ -39,8 +39,7 @@ class BoardRunner:
         self.poll_seconds = poll_seconds
         self.lock = threading.Lock()
         self.caught_up = threading.Condition(self.lock)
-        self.position, docs = store.load(VIEW, board.LAYOUT)
-        self.board = board.Board(docs)
+        self._reload()
         self._listeners: list[Callable[[list[Change]], None]] = []
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -86,10 +85,14 @@ class BoardRunner:
     def _apply(self, notifications: list[Any]) -> None:
         changed: set[str] = set()
         with self.lock:
-            for n in notifications:
-                incident_id = self.board.apply(self.events.mapper.to_domain_event(n), n.id)
-                if incident_id:
-                    changed.add(incident_id)
+            try:
+                for n in notifications:
+                    incident_id = self.board.apply(self.events.mapper.to_domain_event(n), n.id)
+                    if incident_id:
+                        changed.add(incident_id)
+            except Exception:
+                self._reload()  # drop the half-applied batch; it is retried whole
+                raise
             position = notifications[-1].id
             docs = {i: self.board.incidents[i] for i in changed}
             self.store.save(VIEW, position, docs)
@@ -98,6 +101,10 @@ class BoardRunner:
             self.caught_up.notify_all()
         for listener in self._listeners:
             listener(changes)
+
+    def _reload(self) -> None:
+        self.position, docs = self.store.load(VIEW, board.LAYOUT)
+        self.board = board.Board(docs)
 
     def _follow(self) -> None:
         while not self._stop.is_set():

@@ -15,6 +15,7 @@ def submitted(board: Board, e: Fact.Submitted) -> Doc:
         e,
         {
             "text": e.text,
+            "revision": 1,
             "status": "submitted",
             "submitted_by": person(e.by),
             "verified_by": None,
