@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     user.add_argument("--department", help="for role department: the department key, e.g. vav")
     user.add_argument("--data-dir", help="data folder (default: CRISIS_DATA_DIR or ./data)")
+    _store_option(user)
     user.set_defaults(run=_add_user)
 
     args = parser.parse_args(argv)
@@ -65,6 +66,15 @@ def _server_options(parser: argparse.ArgumentParser, default_dir: str | None) ->
     parser.add_argument(
         "--data-dir", default=default_dir, help="data folder (default: CRISIS_DATA_DIR or ./data)"
     )
+    _store_option(parser)
+
+
+def _store_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database-url",
+        help="postgresql://user:password@host:port/db for the event store and read models "
+        "(default: CRISIS_DATABASE_URL, else SQLite files in the data folder)",
+    )
 
 
 def _serve(args: argparse.Namespace) -> None:
@@ -72,23 +82,31 @@ def _serve(args: argparse.Namespace) -> None:
 
     from api.app import create_app
 
-    settings = Settings.from_env(args.data_dir)
-    print(f"crisis: data in {settings.data_dir}", flush=True)
+    settings = Settings.from_env(args.data_dir, args.database_url)
+    store = "PostgreSQL" if settings.on_postgres else f"SQLite in {settings.data_dir}"
+    print(f"crisis: data in {store}", flush=True)
     print(f"crisis: open http://{args.host}:{args.port}/", flush=True)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
 
 
-def _demo(args: argparse.Namespace) -> None:
+def _demo(args: argparse.Namespace) -> int:
     from api import demo
 
     if args.data_dir is None:
         args.data_dir = DEFAULT_DEMO_DIR
     shutil.rmtree(args.data_dir, ignore_errors=True)
     password = os.environ.get("CRISIS_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
-    demo.load(Settings.from_env(args.data_dir), password)
+    settings = Settings.from_env(args.data_dir, args.database_url)
+    if not demo.load(settings, password):
+        print(
+            "crisis demo: the database already holds events; the demo needs an empty one.",
+            file=sys.stderr,
+        )
+        return 2
     print("crisis demo: a boil-water notice for Grorud, Stovner and Alna is loaded.")
     print(f"crisis demo: log in as comms, editor, vav, reviewer or admin, password {password!r}")
     _serve(args)
+    return 0
 
 
 def _add_user(args: argparse.Namespace) -> int:
@@ -99,7 +117,7 @@ def _add_user(args: argparse.Namespace) -> int:
     if len(password) < 10:
         print("crisis: a password needs at least 10 characters", file=sys.stderr)
         return 2
-    accounts = Accounts(Settings.from_env(args.data_dir).accounts_url)
+    accounts = Accounts(Settings.from_env(args.data_dir, args.database_url).accounts_url)
     accounts.add_user(args.username, args.name, Role(args.role), password, args.department)
     print(f"crisis: added {args.username} ({args.role})")
     return 0

@@ -19,15 +19,19 @@ DEMO_USERS = (
 )
 
 
-def load(settings: Settings, password: str) -> None:
-    accounts = Accounts(settings.accounts_url)
-    people = {
-        username: accounts.add_user(username, name, role, password, department)
-        for username, name, role, department in DEMO_USERS
-    }
+def load(settings: Settings, password: str) -> bool:
+    """Load the demo users and scenario; False if the store is not empty."""
     log = CrisisLog(env=settings.event_store_env)
+    accounts = Accounts(settings.accounts_url)
     try:
+        if log.max_position():
+            return False
+        people = {
+            username: accounts.add_user(username, name, role, password, department)
+            for username, name, role, department in DEMO_USERS
+        }
         _scenario(log, people)
+        return True
     finally:
         log.close()
         accounts.engine.dispose()

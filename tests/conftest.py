@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -16,8 +16,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy
 from fastapi.testclient import TestClient
 
+from api import accounts as accounts_tables
 from api.accounts import Accounts
 from api.app import create_app
 from api.settings import Settings
@@ -41,9 +43,29 @@ def clock() -> ManualClock:
     return ManualClock(datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc))
 
 
+STORE = os.environ.get("CRISIS_TEST_STORE", "sqlite")
+ADMIN_URL = os.environ.get("CRISIS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings.from_env(tmp_path / "data")
+def database_url() -> Iterator[str | None]:
+    """With CRISIS_TEST_STORE=postgres, a fresh PostgreSQL database per test."""
+    if STORE != "postgres":
+        yield None
+        return
+    import psycopg
+
+    name = f"crisis_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str | None) -> Settings:
+    return Settings.from_env(tmp_path / "data", database_url)
 
 
 @pytest.fixture(scope="session")
@@ -59,7 +81,14 @@ def _accounts_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict
 @pytest.fixture
 def people(settings: Settings, _accounts_file: tuple[Path, dict[str, Actor]]) -> dict[str, Actor]:
     path, users = _accounts_file
-    shutil.copy(path, settings.data_dir / "accounts.sqlite")
+    template = sqlalchemy.create_engine(f"sqlite:///{path}")
+    with template.connect() as conn:
+        rows = [r._asdict() for r in conn.execute(sqlalchemy.select(accounts_tables.users))]
+    template.dispose()
+    accounts = Accounts(settings.accounts_url)
+    with accounts.engine.begin() as conn:
+        conn.execute(accounts_tables.users.insert(), rows)
+    accounts.engine.dispose()
     return users
 
 
@@ -123,6 +152,7 @@ class Server:
 
     data_dir: Path
     port: int
+    database_url: str | None = None
     process: subprocess.Popen | None = None
 
     @property
@@ -130,19 +160,12 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Server:
+        store = ["--database-url", self.database_url] if self.database_url else []
+        command = ["serve", "--port", str(self.port), "--data-dir", str(self.data_dir), *store]
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "api.cli",
-                "serve",
-                "--port",
-                str(self.port),
-                "--data-dir",
-                str(self.data_dir),
-            ],
+            [sys.executable, "-m", "api.cli", *command],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=(self.data_dir / "server.log").open("ab"),
         )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -179,7 +202,7 @@ class Server:
 
 @pytest.fixture
 def server(settings: Settings, people: dict[str, Actor]) -> Iterator[Server]:
-    srv = Server(settings.data_dir, free_port()).start()
+    srv = Server(settings.data_dir, free_port(), settings.database_url).start()
     yield srv
     srv.stop()
 
