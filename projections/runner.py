@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from eventsourcing.postgres import PostgresApplicationRecorder
+
 from crisis.log import CrisisLog
 from projections import board
 from projections.store import ViewStore
@@ -44,6 +46,7 @@ class BoardRunner:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._subscription: Any = None
         events.on_saved(lambda _position: self._wake.set())
 
     def on_change(self, listener: Callable[[list[Change]], None]) -> None:
@@ -53,10 +56,29 @@ class BoardRunner:
         self.pull()
         self._thread = threading.Thread(target=self._follow, name="board-runner", daemon=True)
         self._thread.start()
+        if isinstance(self.events.recorder, PostgresApplicationRecorder):
+            threading.Thread(target=self._listen, name="board-listen", daemon=True).start()
+
+    def _listen(self) -> None:
+        """On PostgreSQL, wake on every event any process writes (LISTEN/NOTIFY),
+        so several servers on one database all push the same changes."""
+        while not self._stop.is_set():
+            try:
+                with self.events.recorder.subscribe(gt=self.position) as subscription:
+                    self._subscription = subscription
+                    for _notification in subscription:
+                        self._wake.set()
+                        if self._stop.is_set():
+                            return
+            except Exception:  # the database went away: retry; the poll covers the gap
+                log.exception("lost the PostgreSQL subscription; retrying")
+                self._stop.wait(self.poll_seconds)
 
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+        if self._subscription is not None:
+            self._subscription.stop()
         if self._thread:
             self._thread.join(timeout=5)
 
@@ -95,7 +117,7 @@ class BoardRunner:
                 raise
             position = notifications[-1].id
             docs = {i: self.board.incidents[i] for i in changed}
-            self.store.save(VIEW, position, docs)
+            self.store.save(VIEW, self.position, position, docs)
             self.position = position
             changes = [Change(position, copy.deepcopy(d)) for d in docs.values()]
             self.caught_up.notify_all()

@@ -60,16 +60,27 @@ class ViewStore:
             docs = conn.execute(select(rows.c.id, rows.c.doc).where(rows.c.view == view))
             return row.position, {r.id: json.loads(r.doc) for r in docs}
 
-    def save(self, view: str, position: int, docs: dict[str, Any]) -> None:
-        """Write changed rows and the new position in one transaction."""
+    def save(self, view: str, previous: int, position: int, docs: dict[str, Any]) -> bool:
+        """Move the view from `previous` to `position`, writing its changed rows,
+        in one transaction. Several server processes may follow one database:
+        only the first to make a given move writes it (the others find the
+        position already moved and write nothing), so nothing is applied twice.
+        """
         with self.engine.begin() as conn:
+            moved = conn.execute(
+                tracking.update()
+                .where(tracking.c.view == view, tracking.c.position == previous)
+                .values(position=position)
+            )
+            if moved.rowcount != 1:
+                return False
             if docs:
                 conn.execute(delete(rows).where(rows.c.view == view, rows.c.id.in_(list(docs))))
                 conn.execute(
                     insert(rows),
                     [{"view": view, "id": k, "doc": json.dumps(v)} for k, v in docs.items()],
                 )
-            conn.execute(tracking.update().where(tracking.c.view == view).values(position=position))
+            return True
 
     def reset(self, view: str, layout: int) -> None:
         with self.engine.begin() as conn:

@@ -48,11 +48,8 @@ ADMIN_URL = os.environ.get("CRISIS_TEST_POSTGRES", "postgresql://postgres@127.0.
 
 
 @pytest.fixture
-def database_url() -> Iterator[str | None]:
-    """With CRISIS_TEST_STORE=postgres, a fresh PostgreSQL database per test."""
-    if STORE != "postgres":
-        yield None
-        return
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database, dropped afterwards."""
     import psycopg
 
     name = f"crisis_test_{uuid.uuid4().hex[:12]}"
@@ -61,6 +58,13 @@ def database_url() -> Iterator[str | None]:
     yield ADMIN_URL.rsplit("/", 1)[0] + "/" + name
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """The store the suite runs on: SQLite files, or with CRISIS_TEST_STORE=postgres
+    a fresh PostgreSQL database per test."""
+    return request.getfixturevalue("postgres_url") if STORE == "postgres" else None
 
 
 @pytest.fixture
@@ -78,10 +82,9 @@ def _accounts_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict
     return path, users
 
 
-@pytest.fixture
-def people(settings: Settings, _accounts_file: tuple[Path, dict[str, Actor]]) -> dict[str, Actor]:
-    path, users = _accounts_file
-    template = sqlalchemy.create_engine(f"sqlite:///{path}")
+def copy_users(template_file: Path, settings: Settings) -> None:
+    """Put the test users (hashed once per session) into the settings' account store."""
+    template = sqlalchemy.create_engine(f"sqlite:///{template_file}")
     with template.connect() as conn:
         rows = [r._asdict() for r in conn.execute(sqlalchemy.select(accounts_tables.users))]
     template.dispose()
@@ -89,6 +92,12 @@ def people(settings: Settings, _accounts_file: tuple[Path, dict[str, Actor]]) ->
     with accounts.engine.begin() as conn:
         conn.execute(accounts_tables.users.insert(), rows)
     accounts.engine.dispose()
+
+
+@pytest.fixture
+def people(settings: Settings, _accounts_file: tuple[Path, dict[str, Actor]]) -> dict[str, Actor]:
+    path, users = _accounts_file
+    copy_users(path, settings)
     return users
 
 
