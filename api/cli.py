@@ -54,6 +54,19 @@ def main(argv: list[str] | None = None) -> int:
     _store_option(user)
     user.set_defaults(run=_add_user)
 
+    replay = commands.add_parser(
+        "replay",
+        help="print the board as it stood at a moment, as JSON",
+        description="Print the board as it stood at a moment of the log, computed by the same "
+        "code that fed the live board. The moment is an ISO time (e.g. 2026-11-23T10:15:00+01:00) "
+        "or a log position (an integer).",
+    )
+    replay.add_argument("--at", required=True, help="ISO time with offset, or log position")
+    replay.add_argument("--incident", help="only this incident")
+    replay.add_argument("--data-dir", help="data folder (default: CRISIS_DATA_DIR or ./data)")
+    _store_option(replay)
+    replay.set_defaults(run=_replay)
+
     args = parser.parse_args(argv)
     return args.run(args) or 0
 
@@ -120,6 +133,40 @@ def _add_user(args: argparse.Namespace) -> int:
     accounts = Accounts(Settings.from_env(args.data_dir, args.database_url).accounts_url)
     accounts.add_user(args.username, args.name, Role(args.role), password, args.department)
     print(f"crisis: added {args.username} ({args.role})")
+    return 0
+
+
+def _replay(args: argparse.Namespace) -> int:
+    import json
+    from datetime import datetime
+
+    from crisis.log import CrisisLog
+    from projections.replay import board_at
+    from projections.store import ViewStore
+
+    position, at = None, None
+    if args.at.isdigit():
+        position = int(args.at)
+    else:
+        try:
+            at = datetime.fromisoformat(args.at)
+        except ValueError:
+            print(
+                f"crisis: --at must be an ISO time or a log position, not {args.at!r}",
+                file=sys.stderr,
+            )
+            return 2
+        if at.tzinfo is None:
+            print("crisis: give the time with its offset, e.g. +01:00", file=sys.stderr)
+            return 2
+    settings = Settings.from_env(args.data_dir, args.database_url)
+    log, store = CrisisLog(env=settings.event_store_env), ViewStore(settings.views_url)
+    try:
+        moment = board_at(log, store, position=position, at=at)
+    finally:
+        log.close()
+        store.close()
+    print(json.dumps(moment.as_json(args.incident), ensure_ascii=False, indent=2))
     return 0
 
 

@@ -1,0 +1,112 @@
+"""Replay: the board at any moment equals what the live board showed then."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from projections import replay
+from tests import scenario
+
+
+@pytest.fixture
+def captured(api, clock):
+    """Run the boil-water flow, capturing the live board and the time after each step."""
+    moments = []
+
+    def capture():
+        moments.append((clock.now(), api.board()))
+        clock.advance(minutes=7)
+
+    incident = scenario.open_incident(api)
+    capture()
+    fact = scenario.verified_fact(api, incident)
+    capture()
+    api.ok("comms", f"/api/facts/{fact}/approve")
+    capture()
+    website = scenario.published_post(api, incident, [fact])
+    capture()
+    scenario.published_post(api, incident, [fact], channel="facebook", links_to=website)
+    capture()
+    other = scenario.open_incident(api, title="Oljeutslipp ved Bygdøy", department="bym")
+    capture()
+    api.ok("comms", f"/api/incidents/{other}/phase", {"phase": "resolved"})
+    capture()
+    return moments
+
+
+def runtime(api):
+    return api.client.app.state.runtime
+
+
+def test_replay_by_position_and_by_time_equals_the_live_board(api, captured):
+    rt = runtime(api)
+    for at, live in captured:
+        by_position = replay.board_at(rt.log, rt.board.store, position=live["position"])
+        by_time = replay.board_at(rt.log, rt.board.store, at=at)
+        assert by_position.as_json()["incidents"] == live["incidents"]
+        assert by_time.position == live["position"]
+        assert by_time.as_json()["incidents"] == live["incidents"]
+
+
+def test_replay_command_prints_the_board_as_it_stood(api, captured, settings):
+    at, live = captured[2]
+    incident = live["incidents"][0]["id"]
+    for moment in (str(live["position"]), at.isoformat()):
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "api.cli",
+                "replay",
+                "--at",
+                moment,
+                "--incident",
+                incident,
+                "--data-dir",
+                str(settings.data_dir),
+                *(["--database-url", settings.database_url] if settings.database_url else []),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        printed = json.loads(out)
+        assert printed["position"] == live["position"]
+        assert printed["incidents"] == live["incidents"]
+
+
+def test_replay_refuses_a_time_without_offset(settings):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "api.cli",
+            "replay",
+            "--at",
+            "2026-11-23T10:00",
+            "--data-dir",
+            str(settings.data_dir),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "offset" in result.stderr
+
+
+def test_checkpointed_replay_equals_replay_from_the_start(api, captured, monkeypatch):
+    rt = runtime(api)
+    last = captured[-1][1]["position"]
+    from_start = {
+        p: replay.board_at(rt.log, rt.board.store, position=p).as_json() for p in range(1, last + 1)
+    }
+    monkeypatch.setattr(replay, "EVERY", 3)
+    replay.board_at(rt.log, rt.board.store)  # writes checkpoints at 3, 6, 9, ...
+    saved = replay.Checkpoints(rt.board.store)
+    assert saved.nearest(position=last, at=None).position == last - last % 3
+    for p in range(1, last + 1):
+        assert replay.board_at(rt.log, rt.board.store, position=p).as_json() == from_start[p]
