@@ -24,11 +24,13 @@ A = TypeVar("A", bound=Aggregate)
 
 @dataclass(frozen=True)
 class Saved:
-    """What a command wrote: the item, its new version, and the log position."""
+    """What a command wrote: the item, its new version, and the log position;
+    plus any advice (not refusals) the rules gave, as `{"code", "params"}`."""
 
     id: UUID
     version: int
     position: int
+    warnings: tuple[dict, ...] = ()
 
 
 class CrisisLog(Application[UUID]):
