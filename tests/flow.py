@@ -36,9 +36,10 @@ def draft(
     log: CrisisLog, people: dict, incident_id: Any, facts: list, channel: str = "website", **kw: Any
 ) -> Any:
     text = kw.pop("text", "Kok vannet før du drikker det.")
+    author = people[kw.pop("by", "comms")]
     return draft_post(
         log,
-        people["comms"],
+        author,
         incident_id=incident_id,
         channel=channel,
         text=text,

@@ -93,10 +93,17 @@ class Fact(Aggregate):
         self.status = FINAL
         self.changes += 1
 
-    def follow_up(self, item_id: UUID, note: str, by: dict, at: datetime) -> None:
-        """Record that an item citing an older revision has been checked and dealt with."""
+    def follow_up(
+        self, item_id: UUID, cited: int | None, note: str, by: dict, at: datetime
+    ) -> None:
+        """Record that an item citing revision `cited` (None: it does not cite this
+        fact; 0: unknown) has been checked and dealt with after a change."""
         if self.revision == 1 and self.status != FINAL:
             raise Refused("fact_never_changed")
+        if cited is None:
+            raise Refused("item_does_not_cite_fact")
+        if cited == self.revision and self.status != FINAL:
+            raise Refused("item_cites_current_revision")
         if not note.strip():
             raise Refused("follow_up_needs_note")
         if self.followed_up.get(str(item_id)) == self.changes:

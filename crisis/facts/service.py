@@ -79,12 +79,7 @@ def follow_up(log: CrisisLog, actor: Actor, fact_id: UUID, *, item_id: UUID, not
         raise NotFound("item_not_found", id=str(item_id)) from None
     if getattr(item, "incident_id", None) != fact.incident_id:
         raise Refused("item_of_other_incident")
-    cited_revision = getattr(item, "cited_revision", None)  # items that cite facts offer it
-    if cited_revision is not None:
-        cited = cited_revision(fact_id)
-        if cited is None:
-            raise Refused("item_does_not_cite_fact")
-        if cited == fact.revision and not fact.is_withdrawn:
-            raise Refused("item_cites_current_revision")
-    fact.follow_up(item_id, note, by=actor.as_record(), at=log.clock.now())
+    # Items that cite facts offer `cited_revision(fact_id)`; others are taken on trust.
+    revision_of = getattr(item, "cited_revision", lambda _fact_id: 0)
+    fact.follow_up(item_id, revision_of(fact_id), note, by=actor.as_record(), at=log.clock.now())
     return log.record(fact)
