@@ -9,13 +9,14 @@ synchronous (they run in the threadpool).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import current_actor, runtime
+from api.i18n import pick_language, warning_text
 from crisis.log import CrisisLog, Saved
 from crisis.people.model import Actor
 
@@ -34,10 +35,19 @@ class Versioned(Command):
     version: int | None = Field(None, description="The version you saw; refused if stale.")
 
 
+class Warning(BaseModel):
+    """Advice from the guidelines: the command was carried out, but consider this."""
+
+    code: str
+    detail: str
+    params: dict[str, Any]
+
+
 class Accepted(BaseModel):
     id: UUID
     version: int
     position: int
+    warnings: list[Warning] = Field(default_factory=list)
 
 
 def done(request: Request, act: Callable[[CrisisLog], Saved]) -> Accepted:
@@ -45,7 +55,20 @@ def done(request: Request, act: Callable[[CrisisLog], Saved]) -> Accepted:
     rt = runtime(request)
     saved = act(rt.log)
     rt.board.wait(saved.position)
-    return Accepted(id=saved.id, version=saved.version, position=saved.position)
+    lang = pick_language(request.headers.get("accept-language"), request.cookies.get("lang"))
+    return Accepted(
+        id=saved.id,
+        version=saved.version,
+        position=saved.position,
+        warnings=[
+            Warning(
+                code=w["code"],
+                detail=warning_text(w["code"], lang, **w["params"]),
+                params=w["params"],
+            )
+            for w in saved.warnings
+        ],
+    )
 
 
 def version_of(body: Versioned | None) -> int | None:

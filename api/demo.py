@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from api.accounts import Accounts
 from api.settings import Settings
-from crisis.facts.service import approve_fact, submit_fact
-from crisis.incidents.service import open_incident
+from crisis.facts.service import approve_fact, correct_fact, submit_fact
+from crisis.incidents.service import open_incident, switch_crisis_mode, switch_four_eyes
 from crisis.log import CrisisLog
 from crisis.people.model import Actor, Role
-from crisis.posts.service import approve_post, draft_post, publish_post
+from crisis.posts.service import approve_post, draft_post, publish_post, retract_post
 
 DEMO_USERS = (
     ("comms", "Kari Nordmann (kommunikasjon)", Role.COMMS, None),
@@ -47,7 +47,10 @@ def _scenario(log: CrisisLog, people: dict[str, Actor]) -> None:
         areas=["Grorud", "Stovner", "Alna"],
         department="vav",
         severity="severe",
+        supporting=["hel"],
     ).id
+    switch_crisis_mode(log, comms, incident, on=True, sla_minutes=30)
+    switch_four_eyes(log, editor, incident, on=True)
 
     def fact(text: str) -> object:
         return submit_fact(log, vav, incident_id=incident, text=text, verify=True).id
@@ -81,3 +84,43 @@ def _scenario(log: CrisisLog, people: dict[str, Actor]) -> None:
         text="Kok vannet! Kokevarsel for Grorud, Stovner og Alna. Les mer på oslo.kommune.no.",
     ).id
     approve_post(log, editor, facebook)
+    x = draft_post(
+        log,
+        comms,
+        incident_id=incident,
+        channel="x",
+        cites=[found],
+        links_to=website,
+        text="E. coli i drikkevannet fra Grorud høydebasseng. Kok vannet. "
+        "https://www.oslo.kommune.no/kokevarsel",
+    ).id
+    approve_post(log, editor, x)
+    publish_post(log, comms, x)
+    correct_fact(
+        log,
+        vav,
+        found,
+        text="E. coli er påvist i vannprøver fra Grorud og Romsås høydebasseng etter kraftig regn.",
+        reason="Nye prøvesvar fra Romsås.",
+        version=None,
+    )
+    approve_fact(log, comms, found)
+    retract_post(
+        log,
+        comms,
+        x,
+        reason="Nevnte bare Grorud høydebasseng; Romsås er også berørt.",
+        apology="Vi beklager: E. coli er også påvist i Romsås høydebasseng. Kok vannet. "
+        "https://www.oslo.kommune.no/kokevarsel",
+        cites=[found],
+    )
+    draft_post(
+        log,
+        comms,
+        incident_id=incident,
+        channel="sms",
+        cites=[boil],
+        links_to=website,
+        text="Oslo kommune: «Kokevarsel» for Grorud, Stovner og Alna. Kok vannet i minst ett "
+        "minutt før du drikker det. Les mer på oslo.kommune.no.",
+    )

@@ -35,7 +35,15 @@ def pick_language(accept_language: str | None, chosen: str | None = None) -> str
 
 
 def error_text(code: str, lang: str, **params: object) -> str:
-    template = catalogue(lang)["errors"].get(code, code)
+    return _text("errors", code, lang, params)
+
+
+def warning_text(code: str, lang: str, **params: object) -> str:
+    return _text("warnings", code, lang, params)
+
+
+def _text(section: str, code: str, lang: str, params: dict[str, object]) -> str:
+    template = catalogue(lang).get(section, {}).get(code, code)
     try:
         return template.format(**params)
     except (KeyError, IndexError):

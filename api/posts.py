@@ -1,4 +1,5 @@
-"""Post commands over HTTP."""
+"""Post commands over HTTP. Drafting answers with the guidelines' advice for
+the channel in `warnings` (the post is saved all the same)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,19 @@ class DraftPost(Command):
     links_to: UUID | None = Field(None, description="The website post this post builds on.")
 
 
+class RetractPost(Versioned):
+    reason: str = Field(max_length=2000, description="What was wrong; required.")
+    apology: Text = Field(description="The apology posted on the same channel.")
+    cites: list[UUID] = Field([], max_length=50, description="Facts the apology rests on.")
+    links_to: UUID | None = Field(
+        None, description="Website post for the apology to link to (default: the retracted one's)."
+    )
+
+
+class DiscardPost(Versioned):
+    reason: str = Field(max_length=2000)
+
+
 @router.post("/incidents/{incident_id}/posts", status_code=201, response_model=Accepted)
 def draft_post(incident_id: UUID, body: DraftPost, actor: ActorDep, request: Request) -> Accepted:
     return done(
@@ -32,6 +46,7 @@ def draft_post(incident_id: UUID, body: DraftPost, actor: ActorDep, request: Req
 def approve_post(
     post_id: UUID, actor: ActorDep, request: Request, body: Versioned | None = None
 ) -> Accepted:
+    """Editor only; with four eyes on for the incident, not the post's author."""
     return done(request, lambda log: service.approve_post(log, actor, post_id, version_of(body)))
 
 
@@ -40,3 +55,16 @@ def publish_post(
     post_id: UUID, actor: ActorDep, request: Request, body: Versioned | None = None
 ) -> Accepted:
     return done(request, lambda log: service.publish_post(log, actor, post_id, version_of(body)))
+
+
+@router.post("/posts/{post_id}/retract", status_code=201, response_model=Accepted)
+def retract_post(post_id: UUID, body: RetractPost, actor: ActorDep, request: Request) -> Accepted:
+    """Take down an erroneous published post and draft its apology in one step.
+    Answers with the apology's id; approve and publish it like any post."""
+    return done(request, lambda log: service.retract_post(log, actor, post_id, **body.model_dump()))
+
+
+@router.post("/posts/{post_id}/discard", response_model=Accepted)
+def discard_post(post_id: UUID, body: DiscardPost, actor: ActorDep, request: Request) -> Accepted:
+    """Drop a draft or approved post that will not be published, with a reason."""
+    return done(request, lambda log: service.discard_post(log, actor, post_id, **body.model_dump()))

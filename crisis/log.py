@@ -26,11 +26,13 @@ GROUP_MAX = 500  # commands saved together in one transaction, at most
 
 @dataclass(frozen=True)
 class Saved:
-    """What a command wrote: the item, its new version, and the log position."""
+    """What a command wrote: the item, its new version, and the log position;
+    plus any advice (not refusals) the rules gave, as `{"code", "params"}`."""
 
     id: UUID
     version: int
     position: int
+    warnings: tuple[dict, ...] = ()
 
 
 class _Pending:

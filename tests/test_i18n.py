@@ -39,3 +39,20 @@ def test_every_refusal_code_in_the_code_has_a_text():
                 codes.add(node.args[0].value)
     assert codes, "found no refusal codes"
     assert codes <= set(errors), codes - set(errors)
+
+
+def test_every_warning_code_in_the_domain_has_a_text():
+    warnings = catalogue("nb")["warnings"]
+    codes = set()
+    for path in (ROOT / "crisis").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Dict):
+                for key, value in zip(node.keys, node.values):
+                    if (
+                        isinstance(key, ast.Constant)
+                        and key.value == "code"
+                        and isinstance(value, ast.Constant)
+                    ):
+                        codes.add(value.value)
+    assert codes, "found no warning codes"
+    assert codes <= set(warnings), codes - set(warnings)

@@ -1,7 +1,11 @@
 """A fact: a statement the responsible department vouches for.
 
 The department submits and verifies it (a named person answers for it);
-comms approves it before anything published may cite it.
+comms approves it before anything published may cite it. The department
+corrects it (a new revision, which the corrector vouches for and comms
+approves again) or withdraws it, each with a reason; every revision stays in
+the log. What cited an older revision needs follow-up; comms records each
+follow-up here, so the fact carries the trail of its consequences.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from eventsourcing.domain import Aggregate, event
 
 from crisis.errors import Conflict, Refused
 
+FINAL = "withdrawn"
+
 
 class Fact(Aggregate):
     @event("Submitted")
@@ -23,6 +29,9 @@ class Fact(Aggregate):
         self.department = department
         self.text = text
         self.status = "submitted"
+        self.revision = 1
+        self.changes = 0  # corrections and withdrawals so far
+        self.followed_up: dict[str, int] = {}  # item id -> `changes` when it was followed up
         self.verified_by: dict | None = None
         self.approved_by: dict | None = None
 
@@ -54,6 +63,65 @@ class Fact(Aggregate):
         self.status = "approved"
         self.approved_by = by
 
+    def correct(self, text: str, reason: str, by: dict, at: datetime) -> None:
+        self._require_current()
+        if not text.strip():
+            raise Refused("fact_text_required")
+        if text.strip() == self.text.strip():
+            raise Refused("fact_text_unchanged")
+        if not reason.strip():
+            raise Refused("correction_needs_reason")
+        self._corrected(text=text, reason=reason, revision=self.revision + 1, by=by, at=at)
+
+    @event("Corrected")
+    def _corrected(self, text: str, reason: str, revision: int, by: dict, at: datetime) -> None:
+        self.text = text
+        self.revision = revision
+        self.status = "verified"  # the corrector vouches for it; comms approves it again
+        self.verified_by = by
+        self.approved_by = None
+        self.changes += 1
+
+    def withdraw(self, reason: str, by: dict, at: datetime) -> None:
+        self._require_current()
+        if not reason.strip():
+            raise Refused("withdrawal_needs_reason")
+        self._withdrawn(reason=reason, by=by, at=at)
+
+    @event("Withdrawn")
+    def _withdrawn(self, reason: str, by: dict, at: datetime) -> None:
+        self.status = FINAL
+        self.changes += 1
+
+    def follow_up(
+        self, item_id: UUID, cited: int | None, note: str, by: dict, at: datetime
+    ) -> None:
+        """Record that an item citing revision `cited` (None: it does not cite this
+        fact; 0: unknown) has been checked and dealt with after a change."""
+        if self.revision == 1 and self.status != FINAL:
+            raise Refused("fact_never_changed")
+        if cited is None:
+            raise Refused("item_does_not_cite_fact")
+        if cited == self.revision and self.status != FINAL:
+            raise Refused("item_cites_current_revision")
+        if not note.strip():
+            raise Refused("follow_up_needs_note")
+        if self.followed_up.get(str(item_id)) == self.changes:
+            raise Conflict("already_followed_up")
+        self._followed_up(item_id=item_id, note=note, by=by, at=at)
+
+    @event("FollowedUp")
+    def _followed_up(self, item_id: UUID, note: str, by: dict, at: datetime) -> None:
+        self.followed_up[str(item_id)] = self.changes
+
+    def _require_current(self) -> None:
+        if self.status == FINAL:
+            raise Conflict("fact_withdrawn")
+
     @property
     def is_approved(self) -> bool:
         return self.status == "approved"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == FINAL

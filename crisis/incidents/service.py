@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from uuid import UUID
 
 from crisis.errors import Refused
@@ -20,16 +21,19 @@ def open_incident(
     areas: list[str],
     department: str,
     severity: str,
+    phase: str = "active",
+    supporting: list[str] | None = None,
 ) -> Saved:
     actor.require("open_incident")
-    if department not in DEPARTMENTS:
-        raise Refused("unknown_department", department=department)
+    _require_departments(department, *(supporting or []))
     incident = Incident.open(
         kind=kind,
         title=title,
-        areas=areas,
+        areas=list(areas),
         department=department,
         severity=severity,
+        phase=phase,
+        supporting=list(supporting or []),
         by=actor.as_record(),
         at=log.clock.now(),
     )
@@ -39,7 +43,96 @@ def open_incident(
 def change_phase(
     log: CrisisLog, actor: Actor, incident_id: UUID, *, phase: str, reason: str, version: int | None
 ) -> Saved:
+    return _change(
+        log, actor, incident_id, version, lambda i, **w: i.change_phase(phase, reason, **w)
+    )
+
+
+def change_severity(
+    log: CrisisLog, actor: Actor, incident_id: UUID, *, severity: str, version: int | None = None
+) -> Saved:
+    return _change(
+        log, actor, incident_id, version, lambda i, **w: i.change_severity(severity, **w)
+    )
+
+
+def change_areas(
+    log: CrisisLog, actor: Actor, incident_id: UUID, *, areas: list[str], version: int | None = None
+) -> Saved:
+    return _change(log, actor, incident_id, version, lambda i, **w: i.change_areas(areas, **w))
+
+
+def assign_department(
+    log: CrisisLog,
+    actor: Actor,
+    incident_id: UUID,
+    *,
+    department: str,
+    reason: str,
+    version: int | None = None,
+) -> Saved:
+    _require_departments(department)
+    return _change(
+        log,
+        actor,
+        incident_id,
+        version,
+        lambda i, **w: i.assign_department(department, reason, **w),
+    )
+
+
+def set_supporting_departments(
+    log: CrisisLog,
+    actor: Actor,
+    incident_id: UUID,
+    *,
+    departments: list[str],
+    version: int | None = None,
+) -> Saved:
+    _require_departments(*departments)
+    return _change(
+        log, actor, incident_id, version, lambda i, **w: i.set_supporting(departments, **w)
+    )
+
+
+def switch_crisis_mode(
+    log: CrisisLog,
+    actor: Actor,
+    incident_id: UUID,
+    *,
+    on: bool,
+    sla_minutes: int | None = None,
+    version: int | None = None,
+) -> Saved:
+    return _change(
+        log, actor, incident_id, version, lambda i, **w: i.switch_crisis_mode(on, sla_minutes, **w)
+    )
+
+
+def switch_four_eyes(
+    log: CrisisLog, actor: Actor, incident_id: UUID, *, on: bool, version: int | None = None
+) -> Saved:
+    """Only the editor, who answers for what is published, sets the approval rule."""
+    actor.require("switch_four_eyes")
+    incident = log.load(Incident, incident_id, version)
+    incident.switch_four_eyes(on, by=actor.as_record(), at=log.clock.now())
+    return log.record(incident)
+
+
+def _change(
+    log: CrisisLog,
+    actor: Actor,
+    incident_id: UUID,
+    version: int | None,
+    change: Callable[..., None],
+) -> Saved:
     actor.require("change_incident")
     incident = log.load(Incident, incident_id, version)
-    incident.change_phase(phase, reason, by=actor.as_record(), at=log.clock.now())
+    change(incident, by=actor.as_record(), at=log.clock.now())
     return log.record(incident)
+
+
+def _require_departments(*departments: str) -> None:
+    for department in departments:
+        if department not in DEPARTMENTS:
+            raise Refused("unknown_department", department=department)

@@ -21,18 +21,25 @@ _PUBLISHERS = {Role.COMMS, Role.EDITOR}
 PERMISSIONS: dict[str, set[Role]] = {
     "open_incident": _PUBLISHERS,
     "change_incident": _PUBLISHERS,
+    "switch_four_eyes": {Role.EDITOR},
     "submit_fact": {Role.DEPARTMENT},
     "verify_fact": {Role.DEPARTMENT},
+    "correct_fact": {Role.DEPARTMENT},
+    "withdraw_fact": {Role.DEPARTMENT},
     "approve_fact": _PUBLISHERS,
+    "follow_up_fact": _PUBLISHERS,
     "draft_post": _PUBLISHERS,
     "approve_post": {Role.EDITOR},
     "publish_post": _PUBLISHERS,
+    "retract_post": _PUBLISHERS,
+    "discard_post": _PUBLISHERS,
+    "configure_channels": {Role.ADMIN},
     "view_board": {Role.COMMS, Role.EDITOR, Role.DEPARTMENT, Role.REVIEWER, Role.ADMIN},
 }
 
 # Commands on a department's own facts: a department user may act only
 # within the department they belong to (the line principle).
-DEPARTMENT_SCOPED = {"submit_fact", "verify_fact"}
+DEPARTMENT_SCOPED = {"submit_fact", "verify_fact", "correct_fact", "withdraw_fact"}
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 Pure functions of the events, so the live board, a rebuild and a replay of
 any moment all come from this same code. Each concept's handlers live in
-their own module here and register with `handles`.
+their own module here and register with `handles`; each module's docstring
+lists the doc fields it keeps. Items that cite facts carry `cites` (see
+`facts.citations`) and are followed up generically when a fact changes.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 # Bump when the shape of a stored board row changes: the view rebuilds itself.
-LAYOUT = 1
+LAYOUT = 2
 
 Doc = dict[str, Any]
 Handler = Callable[["Board", Any], Doc]

@@ -1,12 +1,25 @@
-"""Posts on the board, per channel: draft, approved, published."""
+"""Posts on the board, per channel: draft, approved, published, retracted, discarded.
+
+Post item fields: channel, text, status, cites [{"fact", "revision"}],
+links_to (the website post it builds on), drafted_by, approved_by,
+published_at, updated_at, and
+  warnings: [{"code", "params"}]  the guidelines' advice given at drafting
+                                  (texts in the catalogue's `warnings` section)
+  corrects: id of the retracted post this apology corrects, or null
+  corrected_by: id of the apology that corrects this (retracted) post, or null
+  retracted: {"reason", "by", "at"} or null
+  discarded: {"reason", "by", "at"} or null
+and the follow-up fields described in facts.py.
+"""
 
 from __future__ import annotations
 
 from crisis.posts.model import Post
 from projections.board import Board, Doc, handles, iso, item_part, person
-from projections.board.facts import citations
+from projections.board.facts import SETTLED, citations, refresh_follow_up
 
 PART = item_part("posts")
+SETTLED.update({"retracted", "discarded"})
 
 
 @handles(Post.Drafted)
@@ -18,10 +31,16 @@ def drafted(board: Board, e: Post.Drafted) -> Doc:
             "channel": e.channel,
             "text": e.text,
             "status": "draft",
-            "cites": citations(board, e.cites),
-            "links_to": str(e.links_to) if e.links_to else None,
+            "cites": citations(board, e.cites, e.revisions),
+            "links_to": _id(e.links_to),
+            "corrects": _id(e.corrects),
+            "corrected_by": None,
+            "warnings": list(e.warnings),
             "drafted_by": person(e.by),
+            "approved_by": None,
             "published_at": None,
+            "retracted": None,
+            "discarded": None,
             "updated_at": iso(e.at),
         },
     )
@@ -29,17 +48,35 @@ def drafted(board: Board, e: Post.Drafted) -> Doc:
 
 @handles(Post.Approved)
 def approved(board: Board, e: Post.Approved) -> Doc:
-    return _set_status(board, e, "approved")
+    return _set(board, e, status="approved", approved_by=person(e.by))
 
 
 @handles(Post.Published)
 def published(board: Board, e: Post.Published) -> Doc:
-    post = _set_status(board, e, "published")
-    board.item(PART, e)["published_at"] = iso(e.at)
-    return post
+    return _set(board, e, status="published", published_at=iso(e.at))
 
 
-def _set_status(board: Board, e: Post.Event, status: str) -> Doc:
+@handles(Post.Retracted)
+def retracted(board: Board, e: Post.Retracted) -> Doc:
+    return _set(board, e, status="retracted", retracted=_why(e), corrected_by=_id(e.apology))
+
+
+@handles(Post.Discarded)
+def discarded(board: Board, e: Post.Discarded) -> Doc:
+    return _set(board, e, status="discarded", discarded=_why(e))
+
+
+def _set(board: Board, e: Post.Event, **fields: object) -> Doc:
     post = board.item(PART, e)
-    post.update({"status": status, "updated_at": iso(e.at)})
-    return board.incident_of(post)
+    post.update({**fields, "updated_at": iso(e.at)})
+    incident = board.incident_of(post)
+    refresh_follow_up(incident)
+    return incident
+
+
+def _why(e: Post.Event) -> Doc:
+    return {"reason": e.reason, "by": person(e.by), "at": iso(e.at)}
+
+
+def _id(value: object) -> str | None:
+    return str(value) if value else None

@@ -1,0 +1,48 @@
+"""Channel commands (admin only) and the registry every rule reads."""
+
+from __future__ import annotations
+
+from crisis.channels import Channel
+from crisis.channels.model import REGISTRY_ID, ChannelRegistry
+from crisis.errors import NotFound
+from crisis.log import CrisisLog, Saved
+from crisis.people.model import Actor
+
+_SYSTEM = {"id": "system", "name": "Standardoppsett", "role": "system"}
+
+
+def registry(log: CrisisLog, version: int | None = None, by: dict | None = None) -> ChannelRegistry:
+    """The registry as saved, or the defaults (not yet saved) on a fresh log."""
+    try:
+        return log.load(ChannelRegistry, REGISTRY_ID, version)
+    except NotFound:
+        return ChannelRegistry.seed(by=by or _SYSTEM, at=log.clock.now())
+
+
+def list_channels(log: CrisisLog) -> list[Channel]:
+    return list(registry(log).channels.values())
+
+
+def add_channel(log: CrisisLog, actor: Actor, *, version: int | None = None, **fields) -> Saved:
+    actor.require("configure_channels")
+    channels = registry(log, version, actor.as_record())
+    channels.add(Channel(**fields), by=actor.as_record(), at=log.clock.now())
+    return log.record(channels)
+
+
+def change_channel(
+    log: CrisisLog, actor: Actor, key: str, *, version: int | None = None, **changes
+) -> Saved:
+    actor.require("configure_channels")
+    channels = registry(log, version, actor.as_record())
+    channels.change(key, changes, by=actor.as_record(), at=log.clock.now())
+    return log.record(channels)
+
+
+def retire_channel(
+    log: CrisisLog, actor: Actor, key: str, *, reason: str, version: int | None = None
+) -> Saved:
+    actor.require("configure_channels")
+    channels = registry(log, version, actor.as_record())
+    channels.retire(key, reason, by=actor.as_record(), at=log.clock.now())
+    return log.record(channels)
