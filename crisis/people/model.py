@@ -27,6 +27,12 @@ PERMISSIONS: dict[str, set[Role]] = {
     "draft_post": _PUBLISHERS,
     "approve_post": {Role.EDITOR},
     "publish_post": _PUBLISHERS,
+    # Rumours and inquiries: the communications staff's work.
+    "handle_rumour": _PUBLISHERS,
+    "edit_watch_list": _PUBLISHERS,
+    "receive_inquiry": _PUBLISHERS,
+    "handle_inquiry": _PUBLISHERS,
+    "moderate_inquiry": _PUBLISHERS,
     "view_board": {Role.COMMS, Role.EDITOR, Role.DEPARTMENT, Role.REVIEWER, Role.ADMIN},
 }
 
