@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -531,3 +532,22 @@ def test_load_in_crisis_mode_counts_wall_clock_minutes_against_the_incident_targ
     assert load_per_channel(doc, two_hours)["facebook"]["breached"] == 1
     doc.pop("sla_target_minutes")  # the default crisis target is 60 minutes
     assert load_per_channel(doc, clock.now() + timedelta(minutes=50))["facebook"]["at_risk"] == 1
+
+
+def test_two_simultaneous_deliveries_of_the_same_batch_store_it_once(log, people, inc):
+    ids = [str(i) for i in range(200)]
+    start = threading.Barrier(2)
+    results = []
+
+    def deliver():
+        start.wait()
+        results.append(receive_delivery(log, "facebook", messages(inc, *ids)))
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(r.accepted for r in results) == 200
+    assert sum(r.duplicates for r in results) == 200
+    assert len(board_doc(log, inc)["inquiries"]) == 200
