@@ -6,9 +6,16 @@ from api.accounts import Accounts
 from api.settings import Settings
 from crisis.facts.service import approve_fact, correct_fact, submit_fact
 from crisis.incidents.service import open_incident, switch_crisis_mode, switch_four_eyes
+from crisis.inquiries.service import (
+    Message,
+    receive_delivery,
+    send_holding_reply,
+    triage_inquiry,
+)
 from crisis.log import CrisisLog
 from crisis.people.model import Actor, Role
 from crisis.posts.service import approve_post, draft_post, publish_post, retract_post
+from crisis.rumours.service import add_watch_phrase, assess_rumour, record_rumour, sight_rumour
 
 DEMO_USERS = (
     ("comms", "Kari Nordmann (kommunikasjon)", Role.COMMS, None),
@@ -124,3 +131,45 @@ def _scenario(log: CrisisLog, people: dict[str, Actor]) -> None:
         text="Oslo kommune: «Kokevarsel» for Grorud, Stovner og Alna. Kok vannet i minst ett "
         "minutt før du drikker det. Les mer på oslo.kommune.no.",
     )
+    _rumours_and_inquiries(log, comms, incident)
+
+
+def _rumours_and_inquiries(log: CrisisLog, comms: Actor, incident: object) -> None:
+    for phrase in ("giftig", "hele byen"):
+        add_watch_phrase(log, comms, incident, phrase=phrase)
+    rumour = record_rumour(
+        log,
+        comms,
+        incident_id=incident,
+        claim="Vannet er giftig selv etter koking.",
+        channel="facebook",
+        where="Nabolagsgruppe for Grorud",
+        reach=1500,
+    ).id
+    sight_rumour(log, comms, rumour, channel="x", where="Lokalavisens tråd", reach=4000)
+    assess_rumour(
+        log, comms, rumour, assessment="false", note="Koking i ett minutt dreper E. coli."
+    )
+    record_rumour(
+        log,
+        comms,
+        incident_id=incident,
+        claim="Kokevarselet gjelder hele byen.",
+        channel="facebook",
+        where="Kommentarer på kommunens side",
+        reach=600,
+    )
+    delivered = receive_delivery(
+        log,
+        "facebook",
+        [
+            Message(incident, "fb-1001", "@lise.h", "Gjelder kokevarselet Furuset?"),
+            Message(incident, "fb-1002", "@jon88", "Er vannet giftig selv om jeg koker det?"),
+            Message(incident, "fb-1003", "@mona", "Fjern bildet av meg ved vannposten, takk."),
+            Message(incident, "fb-1004", "@per.a", "Takk for rask beskjed!"),
+        ],
+    )
+    ids = {external_id: inquiry for external_id, inquiry, _ in delivered.results}
+    triage_inquiry(log, comms, ids["fb-1003"], category="photo_removal_request")
+    triage_inquiry(log, comms, ids["fb-1004"], category="praise")
+    send_holding_reply(log, comms, ids["fb-1001"], text="Takk! Vi sjekker og svarer deg snart.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crisis.channels import Channel
 from crisis.channels.model import REGISTRY_ID, ChannelRegistry
-from crisis.errors import NotFound
+from crisis.errors import NotFound, Refused
 from crisis.log import CrisisLog, Saved
 from crisis.people.model import Actor
 
@@ -17,6 +17,14 @@ def registry(log: CrisisLog, version: int | None = None, by: dict | None = None)
         return log.load(ChannelRegistry, REGISTRY_ID, version)
     except NotFound:
         return ChannelRegistry.seed(by=by or _SYSTEM, at=log.clock.now())
+
+
+def channel(log: CrisisLog, key: str) -> Channel:
+    """A channel of the registry; posts and inquiries name channels by key."""
+    channels = registry(log).channels
+    if key not in channels:
+        raise Refused("unknown_channel", channel=key)
+    return channels[key]
 
 
 def list_channels(log: CrisisLog) -> list[Channel]:

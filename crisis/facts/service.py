@@ -83,3 +83,15 @@ def follow_up(log: CrisisLog, actor: Actor, fact_id: UUID, *, item_id: UUID, not
     revision_of = getattr(item, "cited_revision", lambda _fact_id: 0)
     fact.follow_up(item_id, revision_of(fact_id), note, by=actor.as_record(), at=log.clock.now())
     return log.record(fact)
+
+
+def citable_fact(log: CrisisLog, fact_id: UUID, incident_id: UUID) -> Fact:
+    """A fact a post or answer may cite: approved, current, of the same incident."""
+    fact = log.load(Fact, fact_id)
+    if fact.incident_id != incident_id:
+        raise Refused("fact_of_other_incident")
+    if fact.is_withdrawn:
+        raise Refused("fact_withdrawn_cited", fact=fact.text[:60])
+    if not fact.is_approved:
+        raise Refused("fact_not_approved", fact=fact.text[:60])
+    return fact

@@ -34,6 +34,12 @@ PERMISSIONS: dict[str, set[Role]] = {
     "retract_post": _PUBLISHERS,
     "discard_post": _PUBLISHERS,
     "configure_channels": {Role.ADMIN},
+    # Rumours and inquiries: the communications staff's work.
+    "handle_rumour": _PUBLISHERS,
+    "edit_watch_list": _PUBLISHERS,
+    "receive_inquiry": _PUBLISHERS,
+    "handle_inquiry": _PUBLISHERS,
+    "moderate_inquiry": _PUBLISHERS,
     "view_board": {Role.COMMS, Role.EDITOR, Role.DEPARTMENT, Role.REVIEWER, Role.ADMIN},
 }
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import replace
 from uuid import UUID
 
-from crisis.channels import WEBSITE, Channel
-from crisis.channels.service import registry
+from crisis.channels import WEBSITE
+from crisis.channels.service import channel
 from crisis.errors import Refused
-from crisis.facts.model import Fact
+from crisis.facts.service import citable_fact
 from crisis.incidents.model import Incident
 from crisis.log import CrisisLog, Saved
 from crisis.people.model import Actor
@@ -49,10 +49,10 @@ def publish_post(log: CrisisLog, actor: Actor, post_id: UUID, version: int | Non
     actor.require("publish_post")
     post = log.load(Post, post_id, version)
     for fact_id, revision in zip(post.cites, post.revisions):
-        fact = _citable(log, fact_id, post.incident_id)
+        fact = citable_fact(log, fact_id, post.incident_id)
         if fact.revision != revision:
             raise Refused("fact_corrected_since_draft", fact=fact.text[:60])
-    warnings = limits.check(_channel(log, post.channel), post.text)
+    warnings = limits.check(channel(log, post.channel), post.text)
     if (
         post.links_to is not None
         and not _website_post(log, post.links_to, post.incident_id).is_published
@@ -112,10 +112,10 @@ def _draft(
     links_to: UUID | None,
     corrects: UUID | None = None,
 ) -> Post:
-    target = _channel(log, channel)
+    target = channel(log, channel)
     limits.require_publishing(target)
     cites = list(dict.fromkeys(cites))
-    revisions = [_citable(log, fact_id, incident_id).revision for fact_id in cites]
+    revisions = [citable_fact(log, fact_id, incident_id).revision for fact_id in cites]
     if channel != WEBSITE:
         if links_to is None:
             raise Refused("website_link_required")
@@ -133,24 +133,6 @@ def _draft(
         by=actor.as_record(),
         at=log.clock.now(),
     )
-
-
-def _channel(log: CrisisLog, key: str) -> Channel:
-    channels = registry(log).channels
-    if key not in channels:
-        raise Refused("unknown_channel", channel=key)
-    return channels[key]
-
-
-def _citable(log: CrisisLog, fact_id: UUID, incident_id: UUID) -> Fact:
-    fact = log.load(Fact, fact_id)
-    if fact.incident_id != incident_id:
-        raise Refused("fact_of_other_incident")
-    if fact.is_withdrawn:
-        raise Refused("fact_withdrawn_cited", fact=fact.text[:60])
-    if not fact.is_approved:
-        raise Refused("fact_not_approved", fact=fact.text[:60])
-    return fact
 
 
 def _website_post(log: CrisisLog, post_id: UUID, incident_id: UUID) -> Post:

@@ -1,0 +1,225 @@
+"""An inquiry (henvendelse) from the public, and how it was handled.
+
+It holds only what the reply needs: the channel, the person's handle there
+and what they wrote. No names, e-mail addresses or other details are kept:
+the municipality keeps no register of its audience.
+
+Every reply (holding reply, answer, referral) is signed with the handler's
+name, since the municipality is not anonymous. Case handling never happens
+on social media: such inquiries are referred, not answered.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID, uuid4, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from crisis.errors import Conflict, Refused
+from crisis.people.departments import DEPARTMENTS
+
+CATEGORIES = (
+    "question",
+    "possible_rumour",
+    "criticism",
+    "praise",
+    "opinion",
+    "case_handling",
+    "sensitive_personal_information",
+    "photo_removal_request",
+    "abusive",
+    "spam",
+)
+# Lower is sooner. Requests to be removed from a photo come first; sensitive
+# personal information and abuse are removed as soon as possible.
+PRIORITIES = {"photo_removal_request": 0, "sensitive_personal_information": 1, "abusive": 1}
+NORMAL_PRIORITY = 2
+# "I think" is not an answer: answers to questions rest on approved facts.
+# (Praise gets a thank-you, criticism a professional answer, without facts.)
+NEEDS_FACTS = (None, "question", "possible_rumour")
+# Opinions need no answer; they leave the backlog once triaged.
+NO_ANSWER_NEEDED = ("opinion",)
+# Only these may be hidden or deleted; criticism and opinions stay up.
+REMOVABLE = ("abusive", "spam", "sensitive_personal_information")
+MODERATION_ACTIONS = ("hide", "delete")
+POSTMOTTAK = "postmottak"
+REFERRAL_TARGETS = (POSTMOTTAK, *DEPARTMENTS)
+
+_EXTERNAL = UUID("0b7e8a52-3f4c-4d6e-8c1a-6a0d5c2e9f47")
+
+
+def external_inquiry_id(channel: str, external_id: str) -> UUID:
+    """The same message on the same channel always gets the same id, so the
+    event store itself refuses a second copy of it."""
+    return uuid5(_EXTERNAL, f"{channel}\n{external_id}")
+
+
+def priority_of(category: str | None) -> int:
+    return PRIORITIES.get(category or "", NORMAL_PRIORITY)
+
+
+class Inquiry(Aggregate):
+    @staticmethod
+    def create_id(channel: str, external_id: str | None) -> UUID:
+        return external_inquiry_id(channel, external_id) if external_id else uuid4()
+
+    @event("Received")
+    def __init__(
+        self,
+        *,
+        incident_id: UUID,
+        channel: str,
+        external_id: str | None,
+        handle: str,
+        text: str,
+        watch_match: str | None,
+        by: dict,
+        at: datetime,
+    ) -> None:
+        self.incident_id = incident_id
+        self.channel = channel
+        self.handle = handle
+        self.text = text
+        self.category: str | None = None
+        self.assignee: dict | None = None
+        self.status = "open"  # open | answered | referred | moderated
+        self.answer_cites: list[UUID] = []
+        self.escalated = False
+        self.moderation: str | None = None
+        self.archive_worthy = False
+
+    @classmethod
+    def receive(cls, **fields: object) -> Inquiry:
+        if not str(fields["text"]).strip():
+            raise Refused("inquiry_text_required")
+        if not str(fields["handle"]).strip():
+            raise Refused("inquiry_handle_required")
+        return cls(**fields)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.status == "answered"
+
+    def triage(self, category: str, by: dict, at: datetime) -> None:
+        if category not in CATEGORIES:
+            raise Refused("unknown_category", category=category)
+        if category == self.category:
+            raise Conflict("category_unchanged", category=category)
+        self._triaged(category=category, priority=priority_of(category), by=by, at=at)
+
+    @event("Triaged")
+    def _triaged(self, category: str, priority: int, by: dict, at: datetime) -> None:
+        self.category = category
+
+    def assign(self, assignee: dict, by: dict, at: datetime) -> None:
+        if self.assignee and self.assignee["id"] == assignee["id"]:
+            raise Conflict("already_assigned", name=assignee["name"])
+        self._assigned(assignee=assignee, by=by, at=at)
+
+    @event("Assigned")
+    def _assigned(self, assignee: dict, by: dict, at: datetime) -> None:
+        self.assignee = assignee
+
+    def send_holding_reply(self, text: str, by: dict, at: datetime) -> None:
+        self._require_open()
+        _require_text(text)
+        self._holding_reply_sent(text=text, signature=by["name"], by=by, at=at)
+
+    @event("HoldingReplySent")
+    def _holding_reply_sent(self, text: str, signature: str, by: dict, at: datetime) -> None:
+        pass
+
+    def answer(self, text: str, cites: list[UUID], by: dict, at: datetime) -> None:
+        """Answer, signed with the handler's name; the service has checked that
+        every cited fact is approved and belongs to this incident."""
+        self._require_open()
+        if self.category == "case_handling":
+            raise Refused("never_case_handling")
+        _require_text(text)
+        if self.category in NEEDS_FACTS and not cites:
+            raise Refused("answer_needs_facts")
+        self._answered(text=text, cites=list(cites), signature=by["name"], by=by, at=at)
+
+    @event("Answered")
+    def _answered(
+        self, text: str, cites: list[UUID], signature: str, by: dict, at: datetime
+    ) -> None:
+        self.status = "answered"
+        self.answer_cites = cites
+
+    def refer(self, to: str, reply: str, by: dict, at: datetime) -> None:
+        """Send the person to postmottak or the department that owns the matter."""
+        self._require_open()
+        if to not in REFERRAL_TARGETS:
+            raise Refused("unknown_referral_target", to=to)
+        _require_text(reply)
+        self._referred(to=to, reply=reply, signature=by["name"], by=by, at=at)
+
+    @event("Referred")
+    def _referred(self, to: str, reply: str, signature: str, by: dict, at: datetime) -> None:
+        self.status = "referred"
+
+    def escalate(self, reason: str, by: dict, at: datetime) -> None:
+        self._require_open()
+        if not reason.strip():
+            raise Refused("escalation_reason_required")
+        if self.escalated:
+            raise Conflict("already_escalated")
+        self._escalated(reason=reason, by=by, at=at)
+
+    @event("Escalated")
+    def _escalated(self, reason: str, by: dict, at: datetime) -> None:
+        self.escalated = True
+
+    def moderate(
+        self, action: str, reason: str, block: bool, fake_profile: bool, by: dict, at: datetime
+    ) -> None:
+        """Hide or delete; `reason` is what the person is told. Only fake profiles
+        that spread spam are blocked; real profiles are not."""
+        if action not in MODERATION_ACTIONS:
+            raise Refused("unknown_moderation_action", action=action)
+        if self.moderation == "delete" or self.moderation == action:
+            raise Conflict("already_moderated", action=self.moderation)
+        if self.category not in REMOVABLE:
+            raise Refused("moderation_not_allowed", category=self.category or "-")
+        if not reason.strip():
+            raise Refused("moderation_reason_required")
+        if block and not fake_profile:
+            raise Refused("block_real_profile")
+        if block and self.category != "spam":
+            raise Refused("block_only_spam")
+        self._moderated(
+            action=action, reason=reason, blocked=block, fake_profile=fake_profile, by=by, at=at
+        )
+
+    @event("Moderated")
+    def _moderated(
+        self, action: str, reason: str, blocked: bool, fake_profile: bool, by: dict, at: datetime
+    ) -> None:
+        self.status = "moderated"
+        self.moderation = action
+
+    def set_archive_worthy(self, worthy: bool, reason: str, by: dict, at: datetime) -> None:
+        """Archive-worthiness goes by content: anything that could ground a later
+        decision is filed in the case system."""
+        if worthy == self.archive_worthy:
+            raise Conflict("archive_flag_unchanged")
+        self._archive_worthiness_set(worthy=worthy, reason=reason, by=by, at=at)
+
+    @event("ArchiveWorthinessSet")
+    def _archive_worthiness_set(self, worthy: bool, reason: str, by: dict, at: datetime) -> None:
+        self.archive_worthy = worthy
+
+    def _require_open(self) -> None:
+        if not self.is_open:
+            raise Conflict("inquiry_closed", status=self.status)
+
+
+def _require_text(text: str) -> None:
+    if not text.strip():
+        raise Refused("reply_text_required")
