@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from crisis.errors import Conflict, Forbidden, Refused
-from crisis.incidents.service import change_phase
+from crisis.incidents.service import change_phase, switch_crisis_mode
 from crisis.inquiries.model import Inquiry
 from crisis.inquiries.service import (
     MAX_BATCH,
@@ -525,13 +525,14 @@ def test_load_in_crisis_mode_counts_wall_clock_minutes_against_the_incident_targ
     doc = board_doc(log, inc)
     two_hours = clock.now() + timedelta(hours=2)
     assert load_per_channel(doc, two_hours)["facebook"]["breached"] == 0
-    doc.update(crisis_mode=True, sla_target_minutes=40)
+    switch_crisis_mode(log, people["comms"], inc, on=True, sla_minutes=40)
+    doc = board_doc(log, inc)
     assert load_per_channel(doc, clock.now() + timedelta(minutes=29))["facebook"]["at_risk"] == 0
     assert load_per_channel(doc, clock.now() + timedelta(minutes=30))["facebook"]["at_risk"] == 1
     assert load_per_channel(doc, clock.now() + timedelta(minutes=41))["facebook"]["breached"] == 1
     assert load_per_channel(doc, two_hours)["facebook"]["breached"] == 1
-    doc.pop("sla_target_minutes")  # the default crisis target is 60 minutes
-    assert load_per_channel(doc, clock.now() + timedelta(minutes=50))["facebook"]["at_risk"] == 1
+    switch_crisis_mode(log, people["comms"], inc, on=False)
+    assert load_per_channel(board_doc(log, inc), two_hours)["facebook"]["breached"] == 0
 
 
 def test_two_simultaneous_deliveries_of_the_same_batch_store_it_once(log, people, inc):

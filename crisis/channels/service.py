@@ -19,7 +19,7 @@ def registry(log: CrisisLog, version: int | None = None, by: dict | None = None)
         return ChannelRegistry.seed(by=by or _SYSTEM, at=log.clock.now())
 
 
-def channel(log: CrisisLog, key: str) -> Channel:
+def find_channel(log: CrisisLog, key: str) -> Channel:
     """A channel of the registry; posts and inquiries name channels by key."""
     channels = registry(log).channels
     if key not in channels:

@@ -9,6 +9,7 @@ from datetime import datetime
 from uuid import UUID
 
 from crisis.channels import Channel
+from crisis.channels.service import find_channel
 from crisis.errors import Conflict, Refused
 from crisis.facts.service import citable_fact
 from crisis.incidents.model import Incident
@@ -35,7 +36,7 @@ def receive_inquiry(
     (`external_id`), a later webhook delivery of the same message adds nothing."""
     actor.require("receive_inquiry")
     log.load(Incident, incident_id).require_open()
-    channel(log, channel)
+    find_channel(log, channel)
     if external_id and _exists(log, external_inquiry_id(channel, external_id)):
         raise Conflict("inquiry_already_received")
     watch = watch_list_of(log, incident_id)
@@ -88,7 +89,7 @@ def receive_delivery(log: CrisisLog, channel: str, messages: Sequence[Message]) 
     """
     if len(messages) > MAX_BATCH:
         raise Refused("batch_too_large", size=len(messages), max=MAX_BATCH)
-    source = channel(log, channel)
+    source = find_channel(log, channel)
     watches = {}
     for incident_id in dict.fromkeys(m.incident_id for m in messages):
         log.load(Incident, incident_id).require_open()

@@ -8,7 +8,7 @@ from dataclasses import replace
 from uuid import UUID
 
 from crisis.channels import WEBSITE
-from crisis.channels.service import channel
+from crisis.channels.service import find_channel
 from crisis.errors import Refused
 from crisis.facts.service import citable_fact
 from crisis.incidents.model import Incident
@@ -52,7 +52,7 @@ def publish_post(log: CrisisLog, actor: Actor, post_id: UUID, version: int | Non
         fact = citable_fact(log, fact_id, post.incident_id)
         if fact.revision != revision:
             raise Refused("fact_corrected_since_draft", fact=fact.text[:60])
-    warnings = limits.check(channel(log, post.channel), post.text)
+    warnings = limits.check(find_channel(log, post.channel), post.text)
     if (
         post.links_to is not None
         and not _website_post(log, post.links_to, post.incident_id).is_published
@@ -112,7 +112,7 @@ def _draft(
     links_to: UUID | None,
     corrects: UUID | None = None,
 ) -> Post:
-    target = channel(log, channel)
+    target = find_channel(log, channel)
     limits.require_publishing(target)
     cites = list(dict.fromkeys(cites))
     revisions = [citable_fact(log, fact_id, incident_id).revision for fact_id in cites]
