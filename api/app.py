@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import auth, board, errors, facts, incidents, pages, posts
+from api import auth, board, errors, facts, incidents, pages, posts, public
 from api.deps import runtime
 from api.i18n import WEB
 from api.runtime import Runtime
@@ -34,7 +34,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
-    for module in (auth, incidents, facts, posts, board, pages):
+    for module in (auth, incidents, facts, posts, board, pages, public):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
 

@@ -18,6 +18,7 @@ def opened(board: Board, e: Incident.Opened) -> Doc:
         "department_name": DEPARTMENTS.get(e.department, e.department),
         "severity": e.severity,
         "phase": "active",
+        "phases": [{"phase": "active", "at": iso(e.at)}],  # when each phase began
         "opened_at": iso(e.at),
         "opened_by": person(e.by),
         "facts": {},
@@ -31,4 +32,5 @@ def opened(board: Board, e: Incident.Opened) -> Doc:
 def phase_changed(board: Board, e: Incident.PhaseChanged) -> Doc:
     doc = board.incidents[str(e.originator_id)]
     doc["phase"] = e.phase
+    doc["phases"].append({"phase": e.phase, "at": iso(e.at)})
     return doc
