@@ -169,14 +169,19 @@ def _page(
     request: Request, name: str, modified: datetime | None, status: int = 200, **context: object
 ) -> Response:
     lang = _lang(request)
-    t = catalogue(lang)["ui"]
-    html = templates.get_template(name).render(
-        lang=lang, t=t, when=lambda iso: _when(iso, lang), **context
-    )
+    html = render(name, lang, **context)
     response = _cached(request, html.encode(), "text/html; charset=utf-8", modified, status)
     response.headers["Content-Language"] = lang
     response.headers["Vary"] = "Accept-Language"
     return response
+
+
+def render(name: str, lang: str, **context: object) -> str:
+    """A public page as HTML, in `lang` (the texts the public wrote stay bokmål)."""
+    t = catalogue(lang)["ui"]
+    return templates.get_template(name).render(
+        lang=lang, t=t, when=lambda iso: _when(iso, lang), **context
+    )
 
 
 def _cached(
