@@ -7,10 +7,13 @@ runner hands its listeners) rather than per request.
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any, Protocol
 
 from projections.public import Doc, public_incident
+
+log = logging.getLogger(__name__)
 
 
 class Board(Protocol):
@@ -55,8 +58,13 @@ class PublicView:
         self._put(position, docs)
 
     def _changed(self, changes: list[Any]) -> None:
-        for change in changes:
-            self._put(change.position, [change.incident])
+        """Called on the runner's thread: a failure here must not stop the board,
+        so it is logged and the next request reads the board itself."""
+        try:
+            for change in changes:
+                self._put(change.position, [change.incident])
+        except Exception:
+            log.exception("public view failed to apply a board change")
 
     def _put(self, position: int, docs: list[Doc]) -> None:
         with self._lock:
