@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from zoneinfo import ZoneInfo
@@ -32,19 +33,28 @@ templates = Jinja2Templates(directory=WEB / "templates")
 CACHE_CONTROL = "public, max-age=60"
 ATOM = "application/atom+xml"
 OSLO = ZoneInfo("Europe/Oslo")
+Route = Callable[..., Response]
 _view_lock = threading.Lock()
 
 
-@router.api_route("", methods=["GET", "HEAD"], summary="The current incidents (HTML)")
+def readable(path: str, summary: str) -> Callable[[Route], Route]:
+    """GET, documented, and HEAD for caches and link checkers."""
+
+    def register(route: Route) -> Route:
+        router.add_api_route(path, route, methods=["HEAD"], include_in_schema=False)
+        return router.get(path, summary=summary, response_class=Response)(route)
+
+    return register
+
+
+@readable("", "The current incidents (HTML)")
 def index(request: Request) -> Response:
     incidents = view(request).incidents()
     listed = current(incidents)
     return _page(request, "public/index.html", _last_modified(incidents), incidents=listed)
 
 
-@router.api_route(
-    "/incidents/{incident_id}", methods=["GET", "HEAD"], summary="One incident's public page"
-)
+@readable("/incidents/{incident_id}", "One incident's public page")
 def incident_page(incident_id: str, request: Request) -> Response:
     incident = view(request).incident(incident_id)
     if incident is None:
@@ -58,7 +68,7 @@ def incident_page(incident_id: str, request: Request) -> Response:
     )
 
 
-@router.api_route("/feed.atom", methods=["GET", "HEAD"], summary="Updates of all incidents")
+@readable("/feed.atom", "Updates of all incidents")
 def feed(request: Request) -> Response:
     incidents = view(request).incidents()
     t, pub = _nb(), publisher(request)
@@ -68,9 +78,7 @@ def feed(request: Request) -> Response:
     return _cached(request, atom.updates(incidents, about, pub, t), ATOM, _last_modified(incidents))
 
 
-@router.api_route(
-    "/incidents/{incident_id}/feed.atom", methods=["GET", "HEAD"], summary="One incident's updates"
-)
+@readable("/incidents/{incident_id}/feed.atom", "One incident's updates")
 def incident_feed(incident_id: str, request: Request) -> Response:
     incident = view(request).incident(incident_id)
     if incident is None:
@@ -86,7 +94,7 @@ def incident_feed(incident_id: str, request: Request) -> Response:
     return _cached(request, body, ATOM, moment(incident["updated_at"]))
 
 
-@router.api_route("/cap.atom", methods=["GET", "HEAD"], summary="CAP messages of all incidents")
+@readable("/cap.atom", "CAP messages of all incidents")
 def cap_feed(request: Request) -> Response:
     incidents = view(request).incidents()
     t, pub = _nb(), publisher(request)
@@ -96,9 +104,7 @@ def cap_feed(request: Request) -> Response:
     return _cached(request, atom.cap(incidents, about, pub, t), ATOM, _last_modified(incidents))
 
 
-@router.api_route(
-    "/incidents/{incident_id}/cap.atom", methods=["GET", "HEAD"], summary="One incident's CAP"
-)
+@readable("/incidents/{incident_id}/cap.atom", "One incident's CAP")
 def incident_cap_feed(incident_id: str, request: Request) -> Response:
     incident = view(request).incident(incident_id)
     if incident is None:
@@ -114,11 +120,7 @@ def incident_cap_feed(incident_id: str, request: Request) -> Response:
     return _cached(request, body, ATOM, moment(incident["updated_at"]))
 
 
-@router.api_route(
-    "/incidents/{incident_id}/cap/{identifier}.xml",
-    methods=["GET", "HEAD"],
-    summary="One CAP 1.2 message",
-)
+@readable("/incidents/{incident_id}/cap/{identifier}.xml", "One CAP 1.2 message")
 def cap_message(incident_id: str, identifier: str, request: Request) -> Response:
     """404 for an unknown message, 410 for one withdrawn with its retracted post."""
     incident = view(request).incident(incident_id)
