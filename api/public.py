@@ -68,56 +68,24 @@ def incident_page(incident_id: str, request: Request) -> Response:
     )
 
 
-@readable("/feed.atom", "Updates of all incidents")
+@readable("/feed.atom", "Updates of all incidents (Atom)")
 def feed(request: Request) -> Response:
-    incidents = view(request).incidents()
-    t, pub = _nb(), publisher(request)
-    about = atom.Feed(
-        "updates", t["public_feed_all"].format(name=pub.name), _url(pub, "/feed.atom"), _url(pub)
-    )
-    return _cached(request, atom.updates(incidents, about, pub, t), ATOM, _last_modified(incidents))
+    return _atom(request, atom.updates, "feed.atom", "public_feed")
 
 
-@readable("/incidents/{incident_id}/feed.atom", "One incident's updates")
+@readable("/incidents/{incident_id}/feed.atom", "One incident's updates (Atom)")
 def incident_feed(incident_id: str, request: Request) -> Response:
-    incident = view(request).incident(incident_id)
-    if incident is None:
-        return Response(status_code=404)
-    t, pub = _nb(), publisher(request)
-    about = atom.Feed(
-        f"updates:{incident_id}",
-        t["public_feed"].format(title=incident["title"]),
-        f"{pub.page(incident_id)}/feed.atom",
-        pub.page(incident_id),
-    )
-    body = atom.updates([incident], about, pub, t)
-    return _cached(request, body, ATOM, moment(incident["updated_at"]))
+    return _atom(request, atom.updates, "feed.atom", "public_feed", incident_id)
 
 
-@readable("/cap.atom", "CAP messages of all incidents")
+@readable("/cap.atom", "CAP messages of all incidents (Atom)")
 def cap_feed(request: Request) -> Response:
-    incidents = view(request).incidents()
-    t, pub = _nb(), publisher(request)
-    about = atom.Feed(
-        "cap", t["public_cap_feed_all"].format(name=pub.name), _url(pub, "/cap.atom"), _url(pub)
-    )
-    return _cached(request, atom.cap(incidents, about, pub, t), ATOM, _last_modified(incidents))
+    return _atom(request, atom.cap, "cap.atom", "public_cap_feed")
 
 
-@readable("/incidents/{incident_id}/cap.atom", "One incident's CAP")
+@readable("/incidents/{incident_id}/cap.atom", "One incident's CAP messages (Atom)")
 def incident_cap_feed(incident_id: str, request: Request) -> Response:
-    incident = view(request).incident(incident_id)
-    if incident is None:
-        return Response(status_code=404)
-    t, pub = _nb(), publisher(request)
-    about = atom.Feed(
-        f"cap:{incident_id}",
-        t["public_cap_feed"].format(title=incident["title"]),
-        f"{pub.page(incident_id)}/cap.atom",
-        pub.page(incident_id),
-    )
-    body = atom.cap([incident], about, pub, t)
-    return _cached(request, body, ATOM, moment(incident["updated_at"]))
+    return _atom(request, atom.cap, "cap.atom", "public_cap_feed", incident_id)
 
 
 @readable("/incidents/{incident_id}/cap/{identifier}.xml", "One CAP 1.2 message")
@@ -178,6 +146,29 @@ def _page(
     return response
 
 
+def _atom(
+    request: Request, build: Callable, name: str, title: str, incident_id: str | None = None
+) -> Response:
+    """A feed of all public incidents, or of one (404 until it is public)."""
+    t, pub = _nb(), publisher(request)
+    if incident_id is None:
+        incidents = view(request).incidents()
+        page = f"{pub.base_url}/public"
+        about = atom.Feed(name, t[f"{title}_all"].format(name=pub.name), f"{page}/{name}", page)
+    else:
+        incident = view(request).incident(incident_id)
+        if incident is None:
+            return Response(status_code=404)
+        incidents, page = [incident], pub.page(incident_id)
+        about = atom.Feed(
+            f"{name}:{incident_id}",
+            t[title].format(title=incident["title"]),
+            f"{page}/{name}",
+            page,
+        )
+    return _cached(request, build(incidents, about, pub, t), ATOM, _last_modified(incidents))
+
+
 def render(name: str, lang: str, **context: object) -> str:
     """A public page as HTML, in `lang` (the texts the public wrote stay bokmål)."""
     t = catalogue(lang)["ui"]
@@ -223,10 +214,6 @@ def _lang(request: Request) -> str:
 def _nb() -> dict[str, str]:
     """Feeds are in bokmål, the language of the texts they carry."""
     return catalogue("nb")["ui"]
-
-
-def _url(pub: Publisher, path: str = "") -> str:
-    return f"{pub.base_url}/public{path}"
 
 
 def _last_modified(incidents: list[Doc]) -> datetime | None:
