@@ -20,6 +20,7 @@ from api import (
     inquiries,
     pages,
     posts,
+    public,
     rumours,
     webhooks,
 )
@@ -57,6 +58,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         webhooks,
         board,
         pages,
+        public,
     ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
