@@ -10,18 +10,21 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import auth, board, errors, facts, incidents, pages, posts
+from api import admin, auth, board, errors, facts, guards, incidents, pages, posts
 from api.deps import runtime
 from api.i18n import WEB
+from api.policy import AccessPolicy
 from api.runtime import Runtime
 from api.settings import Settings
 from crisis.clock import Clock
 
 
-def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, clock: Clock | None = None, policy: AccessPolicy | None = None
+) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        rt = Runtime.open(settings, clock)
+        rt = Runtime.open(settings, clock, policy)
         rt.hub.attach(asyncio.get_running_loop())
         rt.board.start()
         app.state.runtime = rt
@@ -34,8 +37,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
-    for module in (auth, incidents, facts, posts, board, pages):
+    guards.install(app, policy or AccessPolicy.from_env())
+    for module in (auth, admin, incidents, facts, posts, board, pages):
         app.include_router(module.router)
+    app.include_router(admin.pages)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
 
     @app.get("/healthz", tags=["ops"])
@@ -46,17 +51,5 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         except Exception as exc:  # the store is what we report on
             return JSONResponse({"status": "unavailable", "detail": str(exc)}, status_code=503)
         return JSONResponse({"status": "ok", "position": position})
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-        )
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
 
     return app

@@ -88,12 +88,17 @@ def _demo(args: argparse.Namespace) -> None:
     demo.load(Settings.from_env(args.data_dir), password)
     print("crisis demo: a boil-water notice for Grorud, Stovner and Alna is loaded.")
     print(f"crisis demo: log in as comms, editor, vav, reviewer or admin, password {password!r}")
+    for username, secret in demo.DEMO_TOTP_SECRETS.items():
+        print(
+            f"crisis demo: {username} also needs a code from an authenticator app with the key "
+            f"{secret} (or: python3 -c 'import pyotp; print(pyotp.TOTP(\"{secret}\").now())')"
+        )
     _serve(args)
 
 
 def _add_user(args: argparse.Namespace) -> int:
     from api.accounts import Accounts
-    from crisis.people.model import Role
+    from crisis.people.model import TWO_FACTOR_ROLES, Role
 
     password = os.environ.get("CRISIS_PASSWORD") or getpass.getpass("Password: ")
     if len(password) < 10:
@@ -102,6 +107,8 @@ def _add_user(args: argparse.Namespace) -> int:
     accounts = Accounts(Settings.from_env(args.data_dir).accounts_url)
     accounts.add_user(args.username, args.name, Role(args.role), password, args.department)
     print(f"crisis: added {args.username} ({args.role})")
+    if Role(args.role) in TWO_FACTOR_ROLES:
+        print("crisis: this role logs in with two factors; the first web login sets up the app")
     return 0
 
 

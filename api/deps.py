@@ -1,20 +1,35 @@
-"""Request dependencies: the runtime, and the actor behind a request."""
+"""Request dependencies: the runtime, the actor behind a request, and the
+one gate every API route passes: `allowed(command)`, which checks the
+permission matrix (`crisis.people.model.PERMISSIONS`) before the route runs.
+
+A route declares its command as a dependency,
+`actor: Annotated[Actor, Depends(allowed("approve_fact"))]`; that is also how
+`commands_of(app)` and the matrix test know which command each route runs.
+The department and channel scope of an item is checked by the service,
+which loads the item (`actor.require(command, department=..., channel=...)`).
+"""
 
 from __future__ import annotations
 
-from fastapi import Request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from fastapi import FastAPI, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from starlette.requests import HTTPConnection
 
+from api.refusals import NotAuthenticated
 from api.runtime import Runtime
-from crisis.errors import CrisisError, Forbidden
-from crisis.people.model import Actor
+from crisis.errors import Forbidden
+from crisis.people.model import PERMISSIONS, Actor
+
+__all__ = ["NotAuthenticated", "allowed", "commands_of", "current_actor", "runtime"]
 
 SESSION_COOKIE = "crisis_session"
+PENDING_COOKIE = "crisis_pending"  # a login waiting for its second factor
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-
-
-class NotAuthenticated(CrisisError):
-    status = 401
 
 
 def runtime(conn: HTTPConnection) -> Runtime:
@@ -34,17 +49,65 @@ def actor_or_none(conn: HTTPConnection) -> Actor | None:
     return runtime(conn).accounts.actor_for(token) if token else None
 
 
+def address(conn: HTTPConnection) -> str | None:
+    return conn.client.host if conn.client else None
+
+
+def same_origin(conn: HTTPConnection) -> bool:
+    """False for a request a browser says came from another site. Browsers
+    send Origin (and Sec-Fetch-Site) on every POST; other clients send neither."""
+    if conn.headers.get("sec-fetch-site") in ("cross-site", "same-site"):
+        return False
+    origin = conn.headers.get("origin")
+    return origin is None or urlsplit(origin).netloc == conn.headers.get("host")
+
+
 def current_actor(request: Request) -> Actor:
     """The logged-in person. Cookie-authenticated changes must carry
-    X-Requested-With, which a forged cross-site form cannot set."""
+    X-Requested-With, which a forged cross-site form cannot set (and a
+    cross-site script cannot either without a CORS permission we never give)."""
     token, from_cookie = credentials(request)
     actor = runtime(request).accounts.actor_for(token) if token else None
     if actor is None:
         raise NotAuthenticated("not_authenticated")
-    if (
-        from_cookie
-        and request.method not in SAFE_METHODS
-        and not request.headers.get("x-requested-with")
-    ):
-        raise Forbidden("csrf")
+    if from_cookie and request.method not in SAFE_METHODS:
+        if not request.headers.get("x-requested-with") or not same_origin(request):
+            raise Forbidden("csrf")
     return actor
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """The dependency that lets a request through only if the actor's role may
+    run `command`. Being a value, it also records which command a route runs."""
+
+    command: str
+
+    def __post_init__(self) -> None:
+        if self.command not in PERMISSIONS:
+            raise KeyError(f"{self.command!r} is not in the permission matrix")
+
+    def __call__(self, request: Request) -> Actor:
+        actor = current_actor(request)
+        actor.require_role(self.command)
+        return actor
+
+
+def allowed(command: str) -> Allowed:
+    return Allowed(command)
+
+
+def commands_of(app: FastAPI) -> Iterator[tuple[APIRoute, str | None]]:
+    """Every HTTP route of the app with the command it declares (None if none)."""
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            gates = [
+                d.call.command for d in _dependants(route.dependant) if isinstance(d.call, Allowed)
+            ]
+            yield route, gates[0] if gates else None
+
+
+def _dependants(dependant: Dependant) -> Iterator[Dependant]:
+    for sub in dependant.dependencies:
+        yield sub
+        yield from _dependants(sub)

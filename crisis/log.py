@@ -58,12 +58,19 @@ class CrisisLog(Application[UUID]):
         try:
             recordings = self.save(*items)
         except IntegrityError:
-            raise Conflict("changed_meanwhile") from None
+            raise Conflict("changed_meanwhile", **self._current(items[-1])) from None
         position = max(r.notification.id for r in recordings)
         for listener in self._listeners:
             listener(position)
         last = items[-1]
         return Saved(last.id, last.version, position)
+
+    def _current(self, item: Aggregate) -> dict[str, int]:
+        """The stored version of an item someone else saved first, for the 409."""
+        try:
+            return {"current": self.repository.get(item.id).version}
+        except AggregateNotFoundError:
+            return {}
 
     def max_position(self) -> int:
         return self.recorder.max_notification_id() or 0

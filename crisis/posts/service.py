@@ -53,8 +53,8 @@ def approve_post(log: CrisisLog, actor: Actor, post_id: UUID, version: int | Non
 
 
 def publish_post(log: CrisisLog, actor: Actor, post_id: UUID, version: int | None = None) -> Saved:
-    actor.require("publish_post")
     post = log.load(Post, post_id, version)
+    actor.require("publish_post", channel=post.channel)
     for fact_id in post.cites:
         _require_citable(log, fact_id, post.incident_id)
     if (
