@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, routing
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.requests import HTTPConnection
@@ -97,14 +97,34 @@ def allowed(command: str) -> Allowed:
     return Allowed(command)
 
 
-def commands_of(app: FastAPI) -> Iterator[tuple[APIRoute, str | None]]:
-    """Every HTTP route of the app with the command it declares (None if none)."""
-    for route in app.routes:
-        if isinstance(route, APIRoute):
-            gates = [
-                d.call.command for d in _dependants(route.dependant) if isinstance(d.call, Allowed)
-            ]
-            yield route, gates[0] if gates else None
+@dataclass(frozen=True)
+class Gated:
+    """One HTTP route and the command it declares (None: it declares none)."""
+
+    path: str
+    methods: frozenset[str]
+    path_params: dict[str, type]
+    command: str | None
+
+
+def commands_of(app: FastAPI) -> Iterator[Gated]:
+    """Every HTTP route of the app with the command it declares."""
+    for path, route in _api_routes(app):
+        gates = [
+            d.call.command for d in _dependants(route.dependant) if isinstance(d.call, Allowed)
+        ]
+        params = {p.name: p.field_info.annotation for p in route.dependant.path_params}
+        yield Gated(path, frozenset(route.methods), params, gates[0] if gates else None)
+
+
+def _api_routes(app: FastAPI) -> Iterator[tuple[str, APIRoute]]:
+    contexts = getattr(routing, "iter_route_contexts", None)  # FastAPI >= 0.160 nests routers
+    if contexts is None:
+        yield from ((r.path, r) for r in app.routes if isinstance(r, APIRoute))
+        return
+    for context in contexts(app.routes):
+        if isinstance(context.original_route, APIRoute):
+            yield context.path, context.original_route
 
 
 def _dependants(dependant: Dependant) -> Iterator[Dependant]:
