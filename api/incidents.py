@@ -21,11 +21,11 @@ class OpenIncident(Command):
     title: Short
     areas: list[Short] = Field(min_length=1, max_length=50)
     department: Short = Field(examples=["vav"])
-    severity: str = Field("moderate", examples=["severe"])
+    severity: str = Field("moderate", max_length=20, examples=["severe"])
 
 
 class ChangePhase(Command):
-    phase: str
+    phase: str = Field(max_length=20)
     reason: str = Field("", max_length=2000)
     version: int | None = None
 
