@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import admin, auth, board, errors, facts, guards, incidents, pages, posts
+from api import admin, auth, board, docs, errors, facts, guards, incidents, pages, posts
 from api.deps import runtime
 from api.i18n import WEB
 from api.policy import AccessPolicy
@@ -35,12 +35,15 @@ def create_app(
         title="crisis",
         summary="Crisis communication coordinator for Norwegian municipalities",
         lifespan=lifespan,
+        docs_url=None,  # served by api.docs from our own origin (strict CSP)
+        redoc_url=None,
     )
     errors.install(app)
     guards.install(app, policy or AccessPolicy.from_env())
     for module in (auth, admin, incidents, facts, posts, board, pages):
         app.include_router(module.router)
     app.include_router(admin.pages)
+    docs.install(app)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
 
     @app.get("/healthz", tags=["ops"])
