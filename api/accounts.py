@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -57,7 +58,18 @@ class Accounts:
         self.clock = clock or SystemClock()
         self.policy = policy or AccessPolicy.from_env()
         self.throttle = Throttle(self.engine, self.clock, self.policy)
-        self.tokens = ApiTokens(self.engine, self.clock)
+        self._listeners: set[Callable[[], None]] = set()
+        self.tokens = ApiTokens(self.engine, self.clock, on_revoked=self._changed)
+
+    def on_change(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call `listener` whenever someone's access may have ended (logout,
+        revocation); answers the function that stops the calls."""
+        self._listeners.add(listener)
+        return lambda: self._listeners.discard(listener)
+
+    def _changed(self) -> None:
+        for listener in list(self._listeners):
+            listener()
 
     # People
 
@@ -304,6 +316,7 @@ class Accounts:
     def close_session(self, token: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(sessions.delete().where(sessions.c.token_hash == _digest(token)))
+        self._changed()
 
     # Administration
 
@@ -320,6 +333,7 @@ class Accounts:
                 .values(active=False, revoked_at=self.clock.now(), revoked_by=by.name)
             )
             ended = conn.execute(delete(sessions).where(sessions.c.user_id == row.id))
+        self._changed()
         return ended.rowcount
 
     def reinstate(self, username: str) -> None:
@@ -341,6 +355,7 @@ class Accounts:
             )
             conn.execute(delete(recovery_codes).where(recovery_codes.c.user_id == row.id))
             conn.execute(delete(sessions).where(sessions.c.user_id == row.id))
+        self._changed()
 
     def review(self) -> list[dict[str, object]]:
         """Everyone with access, for the twice-yearly access review."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -42,9 +43,10 @@ def digest(token: str) -> str:
 
 
 class ApiTokens:
-    def __init__(self, engine: Engine, clock: Clock) -> None:
+    def __init__(self, engine: Engine, clock: Clock, on_revoked: Callable[[], None]) -> None:
         self.engine = engine
         self.clock = clock
+        self.on_revoked = on_revoked
 
     def issue(self, label: str, scope: str, value: str, by: Actor) -> Issued:
         _require_scope(scope, value)
@@ -87,6 +89,7 @@ class ApiTokens:
             )
         if done.rowcount == 0 and not self._exists(token_id):
             raise NotFound("token_not_found", id=token_id)
+        self.on_revoked()
 
     def listing(self) -> list[dict[str, object]]:
         with self.engine.connect() as conn:

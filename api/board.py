@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
 
-from api.deps import actor_or_none, allowed, runtime
+from api.deps import actor_or_none, allowed, runtime, while_allowed
 from api.hub import serve
 from crisis.people.model import Actor
 
@@ -45,15 +45,16 @@ async def board_feed(
     client = hub.join(incident, since)
     sender = asyncio.create_task(serve(client, websocket.send_text))
     receiver = asyncio.create_task(_until_closed(websocket))
+    watcher = asyncio.create_task(while_allowed(websocket, "view_board"))
     try:
-        await asyncio.wait({sender, receiver}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({sender, receiver, watcher}, return_when=asyncio.FIRST_COMPLETED)
     finally:
         hub.leave(client)
-        for task in (sender, receiver):
+        for task in (sender, receiver, watcher):
             task.cancel()
         if not receiver.done() or sender.done():
-            try:
-                await websocket.close()
+            try:  # 1008: access ended (logout, revocation, timeout)
+                await websocket.close(code=1008 if watcher.done() else 1000)
             except RuntimeError:
                 pass
 

@@ -11,6 +11,7 @@ which loads the item (`actor.require(command, department=..., channel=...)`).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -60,6 +61,31 @@ def same_origin(conn: HTTPConnection) -> bool:
         return False
     origin = conn.headers.get("origin")
     return origin is None or urlsplit(origin).netloc == conn.headers.get("host")
+
+
+RECHECK_SECONDS = 60.0
+
+
+async def while_allowed(conn: HTTPConnection, command: str) -> None:
+    """Return once the connection's person may no longer run `command`: at
+    once when access changes in this process (logout, revocation), and by a
+    periodic check for changes made through another server process."""
+    accounts = runtime(conn).accounts
+    loop = asyncio.get_running_loop()
+    changed = asyncio.Event()
+    stop_listening = accounts.on_change(lambda: loop.call_soon_threadsafe(changed.set))
+    try:
+        while True:
+            try:
+                await asyncio.wait_for(changed.wait(), RECHECK_SECONDS)
+            except TimeoutError:
+                pass
+            changed.clear()
+            actor = await asyncio.to_thread(actor_or_none, conn)
+            if actor is None or not actor.may(command):
+                return
+    finally:
+        stop_listening()
 
 
 def current_actor(request: Request) -> Actor:

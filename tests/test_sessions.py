@@ -3,7 +3,9 @@ once, idle and absolute timeouts (the injected clock moves, nobody waits)."""
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from api.app import create_app
 from tests import scenario
@@ -131,3 +133,20 @@ def test_an_admin_cannot_lock_themselves_out(api):
     response = api.post("admin", "/api/admin/users/admin/revoke")
     assert response.status_code == 409 and response.json()["code"] == "cannot_revoke_self"
     assert api.get("admin", "/api/me").status_code == 200
+
+
+def test_open_board_connection_closes_when_access_ends(api):
+    for end in ("revoke", "logout"):
+        api.tokens.pop("comms", None)
+        headers = {"Authorization": f"Bearer {api.token('comms')}"}
+        with api.client.websocket_connect("/ws/board", headers=headers) as ws:
+            assert ws.receive_json()["type"] == "board"
+            if end == "revoke":
+                api.ok("admin", "/api/admin/users/comms/revoke")
+            else:
+                api.client.post("/logout", headers=headers)
+            with pytest.raises(WebSocketDisconnect) as closed:
+                ws.receive_json()
+            assert closed.value.code == 1008
+        if end == "revoke":
+            api.ok("admin", "/api/admin/users/comms/reinstate")
