@@ -204,6 +204,16 @@ class Accounts:
         token = secrets.token_urlsafe(32)
         now = self.clock.now()
         with self.engine.begin() as conn:
+            # Sweep what has timed out: logins left halfway, sessions too old.
+            conn.execute(
+                delete(sessions).where(
+                    (
+                        (sessions.c.stage != "full")
+                        & (sessions.c.created_at < now - self.policy.pending)
+                    )
+                    | (sessions.c.created_at < now - self.policy.absolute)
+                )
+            )
             conn.execute(
                 sessions.insert().values(
                     token_hash=_digest(token),

@@ -13,7 +13,3 @@ class TooManyAttempts(CrisisError):
     """Login throttled; `minutes` says when to try again (also sent as Retry-After)."""
 
     status = 429
-
-
-class TooLarge(CrisisError):
-    status = 413

@@ -31,6 +31,9 @@ def test_five_failures_lock_the_account_for_a_while(api, clock):
     assert locked.headers["retry-after"] == "900"
     assert api.position() == before
     assert attempt(api, "vav", PASSWORD).status_code == 200  # others are not held up
+    page = api.client.post("/login", data={"username": "comms", "password": PASSWORD})
+    assert page.status_code == 429 and "For mange mislykkede innlogginger" in page.text
+    assert "crisis_session" not in page.cookies
     clock.advance(minutes=16)
     assert attempt(api, "comms", PASSWORD).status_code == 200
 
