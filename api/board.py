@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
 
-from api.deps import actor_or_none, allowed, runtime, while_allowed
+from api.deps import actor_or_none, allowed, runtime, same_origin, while_allowed
 from api.hub import serve
 from crisis.people.model import Actor
 
@@ -37,7 +37,7 @@ async def board_feed(
     websocket: WebSocket, incident: str | None = None, since: int | None = None
 ) -> None:
     actor = await asyncio.to_thread(actor_or_none, websocket)
-    if actor is None or not actor.may("view_board"):
+    if actor is None or not actor.may("view_board") or not same_origin(websocket):
         await websocket.close(code=1008)  # before accept: the handshake gets 403
         return
     hub = runtime(websocket).hub

@@ -1,4 +1,4 @@
-"""Headless Chromium (Debian's /usr/bin/chromium) driven by Playwright; never a downloaded browser."""
+"""Headless Chromium (Debian's /usr/bin/chromium) driven by Playwright; never a downloaded one."""
 
 from __future__ import annotations
 

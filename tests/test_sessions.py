@@ -150,3 +150,18 @@ def test_open_board_connection_closes_when_access_ends(api):
             assert closed.value.code == 1008
         if end == "revoke":
             api.ok("admin", "/api/admin/users/comms/reinstate")
+
+
+def test_another_site_cannot_open_the_board_feed_with_the_cookie(api):
+    session = cookie_login(api)
+    api.client.cookies.clear()
+    cookie = {"Cookie": f"crisis_session={session}"}
+    with pytest.raises(WebSocketDisconnect):
+        with api.client.websocket_connect(
+            "/ws/board", headers={**cookie, "Origin": "https://evil.example"}
+        ) as ws:
+            ws.receive_json()
+    with api.client.websocket_connect(
+        "/ws/board", headers={**cookie, "Origin": "http://testserver"}
+    ) as ws:
+        assert ws.receive_json()["type"] == "board"
