@@ -26,7 +26,7 @@ from api.runtime import Runtime
 from crisis.errors import Forbidden
 from crisis.people.model import PERMISSIONS, Actor
 
-__all__ = ["NotAuthenticated", "allowed", "commands_of", "current_actor", "runtime"]
+__all__ = ["NotAuthenticated", "allowed", "commands_of", "current_actor", "not_gated", "runtime"]
 
 SESSION_COOKIE = "crisis_session"
 PENDING_COOKIE = "crisis_pending"  # a login waiting for its second factor
@@ -124,23 +124,48 @@ def allowed(command: str) -> Allowed:
 
 
 @dataclass(frozen=True)
+class NotGated:
+    """Marks an /api route that no person's role gates, and says why (e.g. a
+    channel's webhook, checked by its HMAC signature instead). Does nothing
+    at run time; the matrix test accepts the route only with this mark:
+    `@router.post(..., dependencies=[Depends(not_gated("signed by the channel"))])`."""
+
+    reason: str
+
+    def __call__(self) -> None:
+        return None
+
+
+def not_gated(reason: str) -> NotGated:
+    return NotGated(reason)
+
+
+@dataclass(frozen=True)
 class Gated:
-    """One HTTP route and the command it declares (None: it declares none)."""
+    """One HTTP route and the command it declares (None: it declares none),
+    or why no command gates it."""
 
     path: str
     methods: frozenset[str]
     path_params: dict[str, type]
     command: str | None
+    not_gated: str | None = None
 
 
 def commands_of(app: FastAPI) -> Iterator[Gated]:
     """Every HTTP route of the app with the command it declares."""
     for path, route in _api_routes(app):
-        gates = [
-            d.call.command for d in _dependants(route.dependant) if isinstance(d.call, Allowed)
-        ]
+        calls = [d.call for d in _dependants(route.dependant)]
+        gates = [c.command for c in calls if isinstance(c, Allowed)]
+        reasons = [c.reason for c in calls if isinstance(c, NotGated)]
         params = {p.name: p.field_info.annotation for p in route.dependant.path_params}
-        yield Gated(path, frozenset(route.methods), params, gates[0] if gates else None)
+        yield Gated(
+            path,
+            frozenset(route.methods),
+            params,
+            gates[0] if gates else None,
+            reasons[0] if reasons else None,
+        )
 
 
 def _api_routes(app: FastAPI) -> Iterator[tuple[str, APIRoute]]:

@@ -6,11 +6,13 @@ later are walked too, and a route under /api without a command fails here."""
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 import pytest
+from fastapi import APIRouter, Depends, FastAPI
 
-from api.deps import Gated, commands_of
-from crisis.people.model import DEPARTMENT_SCOPED, PERMISSIONS, Role
+from api.deps import Gated, allowed, commands_of, not_gated
+from crisis.people.model import DEPARTMENT_SCOPED, PERMISSIONS, Actor, Role
 from tests import scenario
 from tests.test_api import refused
 
@@ -48,12 +50,38 @@ def as_role(api):
 def test_every_api_route_declares_its_command(api):
     routes = [r for r in _routes(api) if r.path.startswith("/api")]
     assert len(routes) >= 10
-    undeclared = [f"{sorted(r.methods)} {r.path}" for r in routes if r.command is None]
+    undeclared = [
+        f"{sorted(r.methods)} {r.path}" for r in routes if r.command is None and not r.not_gated
+    ]
     assert not undeclared, (
         f"{undeclared}: declare the command, "
-        'e.g. actor: Annotated[Actor, Depends(allowed("approve_fact"))]'
+        'e.g. actor: Annotated[Actor, Depends(allowed("approve_fact"))], '
+        'or say why no role gates it: dependencies=[Depends(not_gated("why"))]'
     )
-    assert all(r.command in PERMISSIONS for r in routes)
+    assert all(r.command in PERMISSIONS for r in routes if r.command)
+
+
+def test_routes_are_found_with_their_command_or_their_reason():
+    router = APIRouter(prefix="/api")
+
+    @router.post("/gated/{item_id}")
+    def gated(item_id: uuid.UUID, actor: Annotated[Actor, Depends(allowed("approve_fact"))]):
+        return None
+
+    @router.post("/hook", dependencies=[Depends(not_gated("signed by the channel"))])
+    def hook():
+        return None
+
+    @router.get("/forgotten")
+    def forgotten():
+        return None
+
+    app = FastAPI()
+    app.include_router(router)
+    found = {r.path: (r.command, r.not_gated) for r in commands_of(app)}
+    assert found["/api/gated/{item_id}"] == ("approve_fact", None)
+    assert found["/api/hook"] == (None, "signed by the channel")
+    assert found["/api/forgotten"] == (None, None)
 
 
 def test_every_role_against_every_route(api, as_role):
