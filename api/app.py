@@ -11,11 +11,14 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import (
+    admin,
     auth,
     board,
     channels,
+    docs,
     errors,
     facts,
+    guards,
     incidents,
     inquiries,
     pages,
@@ -26,15 +29,18 @@ from api import (
 )
 from api.deps import runtime
 from api.i18n import WEB
+from api.policy import AccessPolicy
 from api.runtime import Runtime
 from api.settings import Settings
 from crisis.clock import Clock
 
 
-def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, clock: Clock | None = None, policy: AccessPolicy | None = None
+) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        rt = Runtime.open(settings, clock)
+        rt = Runtime.open(settings, clock, policy)
         rt.hub.attach(asyncio.get_running_loop())
         rt.board.start()
         app.state.runtime = rt
@@ -45,10 +51,14 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         title="crisis",
         summary="Crisis communication coordinator for Norwegian municipalities",
         lifespan=lifespan,
+        docs_url=None,  # served by api.docs from our own origin (strict CSP)
+        redoc_url=None,
     )
     errors.install(app)
+    guards.install(app, policy or AccessPolicy.from_env())
     for module in (
         auth,
+        admin,
         incidents,
         facts,
         posts,
@@ -61,6 +71,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         public,
     ):
         app.include_router(module.router)
+    app.include_router(admin.pages)
+    docs.install(app)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
 
     @app.get("/healthz", tags=["ops"])
@@ -71,17 +83,5 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         except Exception as exc:  # the store is what we report on
             return JSONResponse({"status": "unavailable", "detail": str(exc)}, status_code=503)
         return JSONResponse({"status": "ok", "position": position})
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-        )
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
 
     return app

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
 
-from api.deps import actor_or_none, current_actor, runtime
+from api.deps import actor_or_none, allowed, runtime, same_origin, while_allowed
 from api.hub import serve
 from crisis.people.model import Actor
 
@@ -24,11 +24,10 @@ router = APIRouter(tags=["board"])
 @router.get("/api/board")
 def board(
     request: Request,
-    actor: Annotated[Actor, Depends(current_actor)],
+    actor: Annotated[Actor, Depends(allowed("view_board"))],
     incident: str | None = None,
 ) -> dict[str, Any]:
     """The board as of its log position, for all incidents or one."""
-    actor.require("view_board")
     position, docs = runtime(request).board.snapshot(incident)
     return {"position": position, "incidents": docs}
 
@@ -38,7 +37,7 @@ async def board_feed(
     websocket: WebSocket, incident: str | None = None, since: int | None = None
 ) -> None:
     actor = await asyncio.to_thread(actor_or_none, websocket)
-    if actor is None:
+    if actor is None or not actor.may("view_board") or not same_origin(websocket):
         await websocket.close(code=1008)  # before accept: the handshake gets 403
         return
     hub = runtime(websocket).hub
@@ -46,15 +45,16 @@ async def board_feed(
     client = hub.join(incident, since)
     sender = asyncio.create_task(serve(client, websocket.send_text))
     receiver = asyncio.create_task(_until_closed(websocket))
+    watcher = asyncio.create_task(while_allowed(websocket, "view_board"))
     try:
-        await asyncio.wait({sender, receiver}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({sender, receiver, watcher}, return_when=asyncio.FIRST_COMPLETED)
     finally:
         hub.leave(client)
-        for task in (sender, receiver):
+        for task in (sender, receiver, watcher):
             task.cancel()
         if not receiver.done() or sender.done():
-            try:
-                await websocket.close()
+            try:  # 1008: access ended (logout, revocation, timeout)
+                await websocket.close(code=1008 if watcher.done() else 1000)
             except RuntimeError:
                 pass
 

@@ -118,13 +118,18 @@ def _demo(args: argparse.Namespace) -> int:
         return 2
     print("crisis demo: a boil-water notice for Grorud, Stovner and Alna is loaded.")
     print(f"crisis demo: log in as comms, editor, vav, reviewer or admin, password {password!r}")
+    for username, secret in demo.DEMO_TOTP_SECRETS.items():
+        print(
+            f"crisis demo: {username} also needs a code from an authenticator app with the key "
+            f"{secret} (or: python3 -c 'import pyotp; print(pyotp.TOTP(\"{secret}\").now())')"
+        )
     _serve(args)
     return 0
 
 
 def _add_user(args: argparse.Namespace) -> int:
     from api.accounts import Accounts
-    from crisis.people.model import Role
+    from crisis.people.model import TWO_FACTOR_ROLES, Role
 
     password = os.environ.get("CRISIS_PASSWORD") or getpass.getpass("Password: ")
     if len(password) < 10:
@@ -133,6 +138,8 @@ def _add_user(args: argparse.Namespace) -> int:
     accounts = Accounts(Settings.from_env(args.data_dir, args.database_url).accounts_url)
     accounts.add_user(args.username, args.name, Role(args.role), password, args.department)
     print(f"crisis: added {args.username} ({args.role})")
+    if Role(args.role) in TWO_FACTOR_ROLES:
+        print("crisis: this role logs in with two factors; the first web login sets up the app")
     return 0
 
 

@@ -17,6 +17,15 @@ from crisis.people.model import Actor, Role
 from crisis.posts.service import approve_post, draft_post, publish_post, retract_post
 from crisis.rumours.service import add_watch_phrase, assess_rumour, record_rumour, sight_rumour
 
+# Editors and admins must log in with a second factor. The demo users come
+# already enrolled with these published keys, so anyone can try the demo:
+# add a key to an authenticator app (or compute codes with pyotp). Never use
+# these keys, or the demo password, for real accounts.
+DEMO_TOTP_SECRETS = {
+    "editor": "DEMOEDITORKOKEVARSELOSLOKOMMUNE2",
+    "admin": "DEMOADMINKOKEVARSELOSLOKOMMUNE23",
+}
+
 DEMO_USERS = (
     ("comms", "Kari Nordmann (kommunikasjon)", Role.COMMS, None),
     ("editor", "Ola Redaktør (ansvarlig redaktør)", Role.EDITOR, None),
@@ -34,7 +43,9 @@ def load(settings: Settings, password: str) -> bool:
         if log.max_position():
             return False
         people = {
-            username: accounts.add_user(username, name, role, password, department)
+            username: accounts.add_user(
+                username, name, role, password, department, DEMO_TOTP_SECRETS.get(username)
+            )
             for username, name, role, department in DEMO_USERS
         }
         _scenario(log, people)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import Field
 
-from api.commands import Accepted, ActorDep, Command, Text, Versioned, done, version_of
+from api.commands import Accepted, Command, Text, Versioned, done, version_of
+from api.deps import allowed
 from crisis.facts import service
+from crisis.people.model import Actor
 
 router = APIRouter(prefix="/api", tags=["facts"])
 
@@ -33,7 +36,12 @@ class FollowUp(Command):
 
 
 @router.post("/incidents/{incident_id}/facts", status_code=201, response_model=Accepted)
-def submit_fact(incident_id: UUID, body: SubmitFact, actor: ActorDep, request: Request) -> Accepted:
+def submit_fact(
+    incident_id: UUID,
+    body: SubmitFact,
+    actor: Annotated[Actor, Depends(allowed("submit_fact"))],
+    request: Request,
+) -> Accepted:
     return done(
         request,
         lambda log: service.submit_fact(log, actor, incident_id=incident_id, **body.model_dump()),
@@ -42,14 +50,20 @@ def submit_fact(incident_id: UUID, body: SubmitFact, actor: ActorDep, request: R
 
 @router.post("/facts/{fact_id}/verify", response_model=Accepted)
 def verify_fact(
-    fact_id: UUID, actor: ActorDep, request: Request, body: Versioned | None = None
+    fact_id: UUID,
+    actor: Annotated[Actor, Depends(allowed("verify_fact"))],
+    request: Request,
+    body: Versioned | None = None,
 ) -> Accepted:
     return done(request, lambda log: service.verify_fact(log, actor, fact_id, version_of(body)))
 
 
 @router.post("/facts/{fact_id}/approve", response_model=Accepted)
 def approve_fact(
-    fact_id: UUID, actor: ActorDep, request: Request, body: Versioned | None = None
+    fact_id: UUID,
+    actor: Annotated[Actor, Depends(allowed("approve_fact"))],
+    request: Request,
+    body: Versioned | None = None,
 ) -> Accepted:
     return done(request, lambda log: service.approve_fact(log, actor, fact_id, version_of(body)))
 

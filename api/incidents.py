@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import Field
 
-from api.commands import Accepted, ActorDep, Command, Short, done
+from api.commands import Accepted, Command, Short, done
+from api.deps import allowed
 from crisis.incidents import service
+from crisis.people.model import Actor
 
 router = APIRouter(prefix="/api", tags=["incidents"])
 
@@ -18,8 +21,8 @@ class OpenIncident(Command):
     title: Short
     areas: list[Short] = Field(min_length=1, max_length=50)
     department: Short = Field(examples=["vav"], description="The responsible department.")
-    severity: str = Field("moderate", examples=["severe"])
-    phase: str = Field("active", description="reported (not yet confirmed) or active.")
+    severity: str = Field("moderate", max_length=20, examples=["severe"])
+    phase: str = Field("active", max_length=20, description="reported (not yet confirmed) or active.")
     supporting: list[Short] = Field(
         [], max_length=20, description="Supporting departments; they may submit facts too."
     )
@@ -30,12 +33,12 @@ class IncidentChange(Command):
 
 
 class ChangePhase(IncidentChange):
-    phase: str
+    phase: str = Field(max_length=20)
     reason: str = Field("", max_length=2000, description="Required when moving back.")
 
 
 class ChangeSeverity(IncidentChange):
-    severity: str = Field(examples=["extreme"])
+    severity: str = Field(max_length=20, examples=["extreme"])
 
 
 class ChangeAreas(IncidentChange):
@@ -63,13 +66,18 @@ class FourEyes(IncidentChange):
 
 
 @router.post("/incidents", status_code=201, response_model=Accepted)
-def open_incident(body: OpenIncident, actor: ActorDep, request: Request) -> Accepted:
+def open_incident(
+    body: OpenIncident, actor: Annotated[Actor, Depends(allowed("open_incident"))], request: Request
+) -> Accepted:
     return done(request, lambda log: service.open_incident(log, actor, **body.model_dump()))
 
 
 @router.post("/incidents/{incident_id}/phase", response_model=Accepted)
 def change_phase(
-    incident_id: UUID, body: ChangePhase, actor: ActorDep, request: Request
+    incident_id: UUID,
+    body: ChangePhase,
+    actor: Annotated[Actor, Depends(allowed("change_incident"))],
+    request: Request,
 ) -> Accepted:
     """Move the incident to another phase; moving back (reopening) needs a reason."""
     return _change(request, service.change_phase, actor, incident_id, body)

@@ -7,18 +7,34 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from api.deps import actor_or_none
-from api.i18n import WEB, catalogue, pick_language
+from api.i18n import WEB, catalogue, error_text, pick_language
+from crisis.errors import CrisisError
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=WEB / "templates")
 
 
-def _render(request: Request, name: str, **context: object) -> HTMLResponse:
+def render(
+    request: Request,
+    name: str,
+    status_code: int = 200,
+    error: CrisisError | None = None,
+    **context: object,
+) -> HTMLResponse:
+    """A page in the reader's language; `error` is shown as a sentence from the catalogue."""
     lang = pick_language(request.headers.get("accept-language"), request.cookies.get("lang"))
+    message = error_text(error.code, lang, **error.params) if error else None
     return templates.TemplateResponse(
         request,
         name,
-        {"lang": lang, "t": catalogue(lang)["ui"], "e": catalogue(lang)["errors"], **context},
+        {
+            "lang": lang,
+            "t": catalogue(lang)["ui"],
+            "e": catalogue(lang)["errors"],
+            "error": message,
+            **context,
+        },
+        status_code=status_code,
     )
 
 
@@ -27,9 +43,4 @@ def board_page(request: Request) -> Response:
     actor = actor_or_none(request)
     if actor is None:
         return RedirectResponse("/login", status_code=303)
-    return _render(request, "board.html", actor=actor)
-
-
-@router.get("/login")
-def login_page(request: Request, failed: bool = False) -> HTMLResponse:
-    return _render(request, "login.html", failed=failed)
+    return render(request, "board.html", actor=actor)

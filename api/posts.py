@@ -3,12 +3,15 @@ the channel in `warnings` (the post is saved all the same)."""
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import Field
 
-from api.commands import Accepted, ActorDep, Command, Short, Text, Versioned, done, version_of
+from api.commands import Accepted, Command, Short, Text, Versioned, done, version_of
+from api.deps import allowed
+from crisis.people.model import Actor
 from crisis.posts import service
 
 router = APIRouter(prefix="/api", tags=["posts"])
@@ -35,7 +38,12 @@ class DiscardPost(Versioned):
 
 
 @router.post("/incidents/{incident_id}/posts", status_code=201, response_model=Accepted)
-def draft_post(incident_id: UUID, body: DraftPost, actor: ActorDep, request: Request) -> Accepted:
+def draft_post(
+    incident_id: UUID,
+    body: DraftPost,
+    actor: Annotated[Actor, Depends(allowed("draft_post"))],
+    request: Request,
+) -> Accepted:
     return done(
         request,
         lambda log: service.draft_post(log, actor, incident_id=incident_id, **body.model_dump()),
@@ -44,7 +52,10 @@ def draft_post(incident_id: UUID, body: DraftPost, actor: ActorDep, request: Req
 
 @router.post("/posts/{post_id}/approve", response_model=Accepted)
 def approve_post(
-    post_id: UUID, actor: ActorDep, request: Request, body: Versioned | None = None
+    post_id: UUID,
+    actor: Annotated[Actor, Depends(allowed("approve_post"))],
+    request: Request,
+    body: Versioned | None = None,
 ) -> Accepted:
     """Editor only; with four eyes on for the incident, not the post's author."""
     return done(request, lambda log: service.approve_post(log, actor, post_id, version_of(body)))
@@ -52,7 +63,10 @@ def approve_post(
 
 @router.post("/posts/{post_id}/publish", response_model=Accepted)
 def publish_post(
-    post_id: UUID, actor: ActorDep, request: Request, body: Versioned | None = None
+    post_id: UUID,
+    actor: Annotated[Actor, Depends(allowed("publish_post"))],
+    request: Request,
+    body: Versioned | None = None,
 ) -> Accepted:
     return done(request, lambda log: service.publish_post(log, actor, post_id, version_of(body)))
 

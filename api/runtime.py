@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from api.accounts import Accounts
 from api.hub import Hub
+from api.policy import AccessPolicy
 from api.settings import Settings
 from crisis.clock import Clock
 from crisis.log import CrisisLog
@@ -22,10 +23,12 @@ class Runtime:
     hub: Hub
 
     @classmethod
-    def open(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
+    def open(
+        cls, settings: Settings, clock: Clock | None = None, policy: AccessPolicy | None = None
+    ) -> Runtime:
         log = CrisisLog(env=settings.event_store_env, clock=clock)
         board = BoardRunner(log, ViewStore(settings.views_url))
-        return cls(settings, log, Accounts(settings.accounts_url), board, Hub(board))
+        return cls(settings, log, Accounts(settings.accounts_url, clock, policy), board, Hub(board))
 
     def close(self) -> None:
         self.board.stop()

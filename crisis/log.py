@@ -117,7 +117,8 @@ class CrisisLog(Application[UUID]):
                 for pending in batch:
                     self._commit([pending])
                 return
-            batch[0].fail(Conflict("changed_meanwhile"))
+            stale = batch[0].events[-1].originator_id
+            batch[0].fail(Conflict("changed_meanwhile", **self._current(stale)))
             return
         except Exception as exc:  # the callers report it; the leader carries on
             for pending in batch:
@@ -130,6 +131,13 @@ class CrisisLog(Application[UUID]):
             listener(recordings[-1].notification.id)
         for pending in batch:
             pending.done.set()
+
+    def _current(self, item_id: UUID) -> dict[str, int]:
+        """The stored version of an item someone else saved first, for the 409."""
+        try:
+            return {"current": self.repository.get(item_id).version}
+        except AggregateNotFoundError:
+            return {}
 
     def max_position(self) -> int:
         return self.recorder.max_notification_id() or 0

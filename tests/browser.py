@@ -42,4 +42,8 @@ def log_in(page: Page, server, username: str) -> None:
     page.get_by_label("Brukernavn").fill(username)
     page.get_by_label("Passord").fill(PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
+    code = server.authenticator.code(username)
+    if code:
+        page.get_by_label("Kode", exact=True).fill(code)
+        page.get_by_role("button", name="Logg inn").click()
     expect(page.locator("#connection")).to_have_attribute("data-state", "open")

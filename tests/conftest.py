@@ -10,11 +10,12 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
+import pyotp
 import pytest
 import sqlalchemy
 from fastapi.testclient import TestClient
@@ -36,6 +37,37 @@ USERS = (
     ("reviewer", "Rune Revisor", Role.REVIEWER, None),
     ("admin", "Anne Admin", Role.ADMIN, None),
 )
+
+
+# Editors and admins log in with two factors; these are their authenticator keys.
+TOTP_SECRETS = {
+    "editor": "EDITORTESTKEY234EDITORTESTKEY234",
+    "admin": "ADMINTESTKEY2345ADMINTESTKEY2345",
+}
+
+
+class Authenticator:
+    """The test users' authenticator app. A code is never accepted twice and
+    one step of clock drift is allowed, so each login gets the next unused step."""
+
+    def __init__(self) -> None:
+        self.last: dict[str, int] = {}
+
+    def code(self, username: str, now: datetime | None = None) -> str | None:
+        secret = TOTP_SECRETS.get(username)
+        if secret is None:
+            return None
+        totp = pyotp.TOTP(secret)
+        step = max(
+            totp.timecode(now or datetime.now(timezone.utc)), self.last.get(username, -9) + 1
+        )
+        self.last[username] = step
+        return totp.generate_otp(step)
+
+    def login_form(self, username: str, now: datetime | None = None) -> dict[str, str]:
+        form = {"username": username, "password": PASSWORD}
+        code = self.code(username, now)
+        return form | {"totp": code} if code else form
 
 
 @pytest.fixture
@@ -77,7 +109,10 @@ def _accounts_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict
     """The test users, hashed once (argon2 is slow on purpose) and copied per test."""
     path = tmp_path_factory.mktemp("accounts") / "accounts.sqlite"
     accounts = Accounts(f"sqlite:///{path}")
-    users = {u: accounts.add_user(u, name, role, PASSWORD, dept) for u, name, role, dept in USERS}
+    users = {
+        u: accounts.add_user(u, name, role, PASSWORD, dept, TOTP_SECRETS.get(u))
+        for u, name, role, dept in USERS
+    }
     accounts.engine.dispose()
     return path, users
 
@@ -111,15 +146,18 @@ def log(settings: Settings, clock: ManualClock) -> Iterator[CrisisLog]:
 class Api:
     """A test client that acts as one of the test users at a time."""
 
-    def __init__(self, client: TestClient) -> None:
+    def __init__(self, client: TestClient, clock: ManualClock) -> None:
         self.client = client
+        self.clock = clock
+        self.authenticator = Authenticator()
         self.tokens: dict[str, str] = {}
+
+    def login_form(self, username: str) -> dict[str, str]:
+        return self.authenticator.login_form(username, self.clock.now())
 
     def token(self, username: str) -> str:
         if username not in self.tokens:
-            response = self.client.post(
-                "/auth/token", data={"username": username, "password": PASSWORD}
-            )
+            response = self.client.post("/auth/token", data=self.login_form(username))
             assert response.status_code == 200, response.text
             self.tokens[username] = response.json()["access_token"]
         return self.tokens[username]
@@ -146,7 +184,7 @@ class Api:
 @pytest.fixture
 def api(settings: Settings, people: dict[str, Actor], clock: ManualClock) -> Iterator[Api]:
     with TestClient(create_app(settings, clock)) as client:
-        yield Api(client)
+        yield Api(client, clock)
 
 
 def free_port() -> int:
@@ -163,6 +201,8 @@ class Server:
     port: int
     database_url: str | None = None
     process: subprocess.Popen | None = None
+    authenticator: Authenticator = field(default_factory=Authenticator)
+    tokens: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -192,11 +232,13 @@ class Server:
             self.process.wait(timeout=10)
 
     def token(self, username: str) -> str:
-        response = httpx.post(
-            f"{self.url}/auth/token", data={"username": username, "password": PASSWORD}
-        )
-        response.raise_for_status()
-        return response.json()["access_token"]
+        if username not in self.tokens:
+            response = httpx.post(
+                f"{self.url}/auth/token", data=self.authenticator.login_form(username)
+            )
+            response.raise_for_status()
+            self.tokens[username] = response.json()["access_token"]
+        return self.tokens[username]
 
     def ok(self, username: str, path: str, json: object = None) -> dict:
         response = httpx.post(

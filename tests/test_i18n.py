@@ -31,6 +31,7 @@ def test_every_refusal_code_in_the_code_has_a_text():
                     "Forbidden",
                     "Conflict",
                     "NotAuthenticated",
+                    "TooManyAttempts",
                     "CrisisError",
                 }
                 and node.args

@@ -1,4 +1,12 @@
-"""Who may do what. The permission matrix is data, checked in one place."""
+"""Who may do what. The permission matrix is data, checked in one place.
+
+`PERMISSIONS` maps each command to the roles that may run it (role x command).
+On top of the role, two scopes narrow where a command applies:
+`DEPARTMENT_SCOPED` commands act on a department's own facts (the line
+principle), and `CHANNEL_SCOPED` commands bind an integration to its channel.
+Every API route declares the command it runs (see `api.deps.allowed`), so the
+matrix is also the map of the API.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +22,12 @@ class Role(str, Enum):
     DEPARTMENT = "department"
     REVIEWER = "reviewer"
     ADMIN = "admin"
+    # A system, not a person: a channel's integration acting through an API token.
+    INTEGRATION = "integration"
 
 
 _PUBLISHERS = {Role.COMMS, Role.EDITOR}
+_STAFF = {Role.COMMS, Role.EDITOR, Role.DEPARTMENT, Role.REVIEWER, Role.ADMIN}
 
 PERMISSIONS: dict[str, set[Role]] = {
     "open_incident": _PUBLISHERS,
@@ -30,7 +41,8 @@ PERMISSIONS: dict[str, set[Role]] = {
     "follow_up_fact": _PUBLISHERS,
     "draft_post": _PUBLISHERS,
     "approve_post": {Role.EDITOR},
-    "publish_post": _PUBLISHERS,
+    # A channel's own publishing system may report that it carried an approved post.
+    "publish_post": _PUBLISHERS | {Role.INTEGRATION},
     "retract_post": _PUBLISHERS,
     "discard_post": _PUBLISHERS,
     "configure_channels": {Role.ADMIN},
@@ -40,28 +52,50 @@ PERMISSIONS: dict[str, set[Role]] = {
     "receive_inquiry": _PUBLISHERS,
     "handle_inquiry": _PUBLISHERS,
     "moderate_inquiry": _PUBLISHERS,
-    "view_board": {Role.COMMS, Role.EDITOR, Role.DEPARTMENT, Role.REVIEWER, Role.ADMIN},
+    "view_board": _STAFF,
+    "view_self": set(Role),
+    # Access review (twice a year) and access changes: admin only.
+    "review_access": {Role.ADMIN},
+    "manage_access": {Role.ADMIN},
 }
 
-# Commands on a department's own facts: a department user may act only
-# within the department they belong to (the line principle).
+# A department user (or a department's API token) acts only within its own department
+# (the line principle).
 DEPARTMENT_SCOPED = {"submit_fact", "verify_fact", "correct_fact", "withdraw_fact"}
+# An actor bound to a channel (a channel's API token) acts only on that channel.
+CHANNEL_SCOPED = {"publish_post"}
+
+# Roles that must log in with a second factor (TOTP): they publish or grant access.
+TWO_FACTOR_ROLES = {Role.EDITOR, Role.ADMIN}
 
 
 @dataclass(frozen=True)
 class Actor:
-    """The person behind a command, recorded on every event."""
+    """The person (or integration) behind a command, recorded on every event."""
 
     id: str
     name: str
     role: Role
     department: str | None = None
+    channel: str | None = None
 
     def as_record(self) -> dict[str, str]:
         return {"id": self.id, "name": self.name, "role": self.role.value}
 
-    def require(self, command: str, department: str | None = None) -> None:
-        if self.role not in PERMISSIONS[command]:
+    def may(self, command: str) -> bool:
+        return self.role in PERMISSIONS[command]
+
+    def require_role(self, command: str) -> None:
+        """The role part of the matrix: what the API checks before anything else."""
+        if not self.may(command):
             raise Forbidden("role_not_allowed", command=command, role=self.role.value)
+
+    def require(
+        self, command: str, department: str | None = None, channel: str | None = None
+    ) -> None:
+        """The whole matrix: role, then department and channel scope of the item."""
+        self.require_role(command)
         if command in DEPARTMENT_SCOPED and department != self.department:
             raise Forbidden("other_department", department=department or "")
+        if command in CHANNEL_SCOPED and self.channel is not None and channel != self.channel:
+            raise Forbidden("other_channel", channel=channel or "", own=self.channel)

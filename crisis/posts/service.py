@@ -46,8 +46,8 @@ def approve_post(log: CrisisLog, actor: Actor, post_id: UUID, version: int | Non
 def publish_post(log: CrisisLog, actor: Actor, post_id: UUID, version: int | None = None) -> Saved:
     """Publish, checking again what may have changed since the draft: the facts,
     the channel's limits and status, and the website post it links to."""
-    actor.require("publish_post")
     post = log.load(Post, post_id, version)
+    actor.require("publish_post", channel=post.channel)
     for fact_id, revision in zip(post.cites, post.revisions):
         fact = citable_fact(log, fact_id, post.incident_id)
         if fact.revision != revision:
