@@ -3,14 +3,15 @@ are for the public); only an admin changes it."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
-from api.commands import Accepted, ActorDep, Command, Short, done
-from api.deps import runtime
+from api.commands import Accepted, Command, Short, done
+from api.deps import allowed, not_gated, runtime
 from crisis.channels import service
+from crisis.people.model import Actor
 
 router = APIRouter(prefix="/api", tags=["channels"])
 Key = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,29}$", examples=["tiktok"])
@@ -20,10 +21,14 @@ class ChannelFields(Command):
     name: Short | None = None
     role: str | None = Field(None, max_length=500)
     dialogue: bool | None = Field(None, description="False: publishing only, no dialogue.")
-    status: str | None = Field(None, description="active, or inactive (a reserved name).")
+    status: str | None = Field(
+        None, max_length=20, description="active, or inactive (a reserved name)."
+    )
     owner: Short | None = None
     editor: Short | None = Field(None, description="The one responsible editor.")
-    counting: str | None = Field(None, description="chars, x (X's weighted count) or sms.")
+    counting: str | None = Field(
+        None, max_length=20, description="chars, x (X's weighted count) or sms."
+    )
     max_chars: int | None = None
     max_segments: int | None = Field(None, description="SMS only.")
     advised_chars: int | None = Field(None, description="Longer drafts get a warning.")
@@ -72,7 +77,11 @@ class Channels(BaseModel):
     channels: list[ChannelOut]
 
 
-@router.get("/channels", response_model=Channels)
+@router.get(
+    "/channels",
+    response_model=Channels,
+    dependencies=[Depends(not_gated("public: the expectation texts are for everyone"))],
+)
 def list_channels(request: Request) -> dict[str, Any]:
     """Every channel with its owner, editor, limits and expectation text."""
     registry = service.registry(runtime(request).log)
@@ -86,18 +95,32 @@ def list_channels(request: Request) -> dict[str, Any]:
 
 
 @router.post("/channels", status_code=201, response_model=Accepted)
-def add_channel(body: AddChannel, actor: ActorDep, request: Request) -> Accepted:
+def add_channel(
+    body: AddChannel,
+    actor: Annotated[Actor, Depends(allowed("configure_channels"))],
+    request: Request,
+) -> Accepted:
     fields = body.model_dump(exclude_none=True)
     return done(request, lambda log: service.add_channel(log, actor, **fields))
 
 
 @router.post("/channels/{key}/change", response_model=Accepted)
-def change_channel(key: str, body: ChangeChannel, actor: ActorDep, request: Request) -> Accepted:
+def change_channel(
+    key: str,
+    body: ChangeChannel,
+    actor: Annotated[Actor, Depends(allowed("configure_channels"))],
+    request: Request,
+) -> Accepted:
     """Change only the fields given; send null to lift a limit."""
     changes = body.model_dump(exclude_unset=True)
     return done(request, lambda log: service.change_channel(log, actor, key, **changes))
 
 
 @router.post("/channels/{key}/retire", response_model=Accepted)
-def retire_channel(key: str, body: RetireChannel, actor: ActorDep, request: Request) -> Accepted:
+def retire_channel(
+    key: str,
+    body: RetireChannel,
+    actor: Annotated[Actor, Depends(allowed("configure_channels"))],
+    request: Request,
+) -> Accepted:
     return done(request, lambda log: service.retire_channel(log, actor, key, **body.model_dump()))

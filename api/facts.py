@@ -69,14 +69,24 @@ def approve_fact(
 
 
 @router.post("/facts/{fact_id}/correct", response_model=Accepted)
-def correct_fact(fact_id: UUID, body: CorrectFact, actor: ActorDep, request: Request) -> Accepted:
+def correct_fact(
+    fact_id: UUID,
+    body: CorrectFact,
+    actor: Annotated[Actor, Depends(allowed("correct_fact"))],
+    request: Request,
+) -> Accepted:
     """The owning department gives a new revision; comms approves it again, and
     everything that cited the old revision is listed for follow-up."""
     return done(request, lambda log: service.correct_fact(log, actor, fact_id, **body.model_dump()))
 
 
 @router.post("/facts/{fact_id}/withdraw", response_model=Accepted)
-def withdraw_fact(fact_id: UUID, body: WithdrawFact, actor: ActorDep, request: Request) -> Accepted:
+def withdraw_fact(
+    fact_id: UUID,
+    body: WithdrawFact,
+    actor: Annotated[Actor, Depends(allowed("withdraw_fact"))],
+    request: Request,
+) -> Accepted:
     """The owning department withdraws the fact; everything citing it is listed for follow-up."""
     return done(
         request, lambda log: service.withdraw_fact(log, actor, fact_id, **body.model_dump())
@@ -84,7 +94,12 @@ def withdraw_fact(fact_id: UUID, body: WithdrawFact, actor: ActorDep, request: R
 
 
 @router.post("/facts/{fact_id}/follow-up", response_model=Accepted)
-def follow_up(fact_id: UUID, body: FollowUp, actor: ActorDep, request: Request) -> Accepted:
+def follow_up(
+    fact_id: UUID,
+    body: FollowUp,
+    actor: Annotated[Actor, Depends(allowed("follow_up_fact"))],
+    request: Request,
+) -> Accepted:
     """Record that an item resting on an older revision has been checked and dealt with."""
     return done(
         request,

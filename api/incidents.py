@@ -22,7 +22,9 @@ class OpenIncident(Command):
     areas: list[Short] = Field(min_length=1, max_length=50)
     department: Short = Field(examples=["vav"], description="The responsible department.")
     severity: str = Field("moderate", max_length=20, examples=["severe"])
-    phase: str = Field("active", max_length=20, description="reported (not yet confirmed) or active.")
+    phase: str = Field(
+        "active", max_length=20, description="reported (not yet confirmed) or active."
+    )
     supporting: list[Short] = Field(
         [], max_length=20, description="Supporting departments; they may submit facts too."
     )
@@ -85,14 +87,20 @@ def change_phase(
 
 @router.post("/incidents/{incident_id}/severity", response_model=Accepted)
 def change_severity(
-    incident_id: UUID, body: ChangeSeverity, actor: ActorDep, request: Request
+    incident_id: UUID,
+    body: ChangeSeverity,
+    actor: Annotated[Actor, Depends(allowed("change_incident"))],
+    request: Request,
 ) -> Accepted:
     return _change(request, service.change_severity, actor, incident_id, body)
 
 
 @router.post("/incidents/{incident_id}/areas", response_model=Accepted)
 def change_areas(
-    incident_id: UUID, body: ChangeAreas, actor: ActorDep, request: Request
+    incident_id: UUID,
+    body: ChangeAreas,
+    actor: Annotated[Actor, Depends(allowed("change_incident"))],
+    request: Request,
 ) -> Accepted:
     """Replace the list of affected areas."""
     return _change(request, service.change_areas, actor, incident_id, body)
@@ -100,7 +108,10 @@ def change_areas(
 
 @router.post("/incidents/{incident_id}/department", response_model=Accepted)
 def assign_department(
-    incident_id: UUID, body: AssignDepartment, actor: ActorDep, request: Request
+    incident_id: UUID,
+    body: AssignDepartment,
+    actor: Annotated[Actor, Depends(allowed("change_incident"))],
+    request: Request,
 ) -> Accepted:
     """Hand the responsibility (and future facts) to another department, with a reason."""
     return _change(request, service.assign_department, actor, incident_id, body)
@@ -108,7 +119,10 @@ def assign_department(
 
 @router.post("/incidents/{incident_id}/supporting", response_model=Accepted)
 def set_supporting_departments(
-    incident_id: UUID, body: SupportingDepartments, actor: ActorDep, request: Request
+    incident_id: UUID,
+    body: SupportingDepartments,
+    actor: Annotated[Actor, Depends(allowed("change_incident"))],
+    request: Request,
 ) -> Accepted:
     """Replace the list of supporting departments."""
     return _change(request, service.set_supporting_departments, actor, incident_id, body)
@@ -116,7 +130,10 @@ def set_supporting_departments(
 
 @router.post("/incidents/{incident_id}/crisis-mode", response_model=Accepted)
 def switch_crisis_mode(
-    incident_id: UUID, body: CrisisMode, actor: ActorDep, request: Request
+    incident_id: UUID,
+    body: CrisisMode,
+    actor: Annotated[Actor, Depends(allowed("change_incident"))],
+    request: Request,
 ) -> Accepted:
     """Crisis mode counts the inquiry SLA in wall-clock minutes against the incident's target."""
     return _change(request, service.switch_crisis_mode, actor, incident_id, body)
@@ -124,7 +141,10 @@ def switch_crisis_mode(
 
 @router.post("/incidents/{incident_id}/four-eyes", response_model=Accepted)
 def switch_four_eyes(
-    incident_id: UUID, body: FourEyes, actor: ActorDep, request: Request
+    incident_id: UUID,
+    body: FourEyes,
+    actor: Annotated[Actor, Depends(allowed("switch_four_eyes"))],
+    request: Request,
 ) -> Accepted:
     """Editor only. When on, a post's approver may not be its author."""
     return _change(request, service.switch_four_eyes, actor, incident_id, body)

@@ -11,13 +11,13 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from api.accounts import users
-from api.commands import Accepted, ActorDep, Command, Short, Versioned, done
-from api.deps import runtime
+from api.commands import Accepted, Command, Short, Versioned, done
+from api.deps import allowed, runtime
 from crisis.errors import NotFound
 from crisis.inquiries import service
 from crisis.people.model import Actor, Role
@@ -44,6 +44,7 @@ class ReceiveInquiry(Command):
 
 class Triage(Versioned):
     category: str = Field(
+        max_length=40,
         examples=["question"],
         description="question, possible_rumour, criticism, praise, opinion, case_handling, "
         "sensitive_personal_information, photo_removal_request, abusive or spam",
@@ -77,7 +78,7 @@ class Escalate(Versioned):
 
 
 class Moderate(Versioned):
-    action: str = Field(examples=["delete"], description="hide or delete")
+    action: str = Field(max_length=20, examples=["delete"], description="hide or delete")
     reason: Reason = Field(description="What the person is told about why.")
     block: bool = Field(
         False, description="Block the profile (only a fake profile spreading spam)."
@@ -92,7 +93,10 @@ class ArchiveWorthy(Versioned):
 
 @router.post("/incidents/{incident_id}/inquiries", status_code=201, response_model=Accepted)
 def receive_inquiry(
-    incident_id: UUID, body: ReceiveInquiry, actor: ActorDep, request: Request
+    incident_id: UUID,
+    body: ReceiveInquiry,
+    actor: Annotated[Actor, Depends(allowed("receive_inquiry"))],
+    request: Request,
 ) -> Accepted:
     """Register an inquiry from the public by hand."""
     return done(
@@ -104,7 +108,12 @@ def receive_inquiry(
 
 
 @router.post("/inquiries/{inquiry_id}/triage", response_model=Accepted)
-def triage(inquiry_id: UUID, body: Triage, actor: ActorDep, request: Request) -> Accepted:
+def triage(
+    inquiry_id: UUID,
+    body: Triage,
+    actor: Annotated[Actor, Depends(allowed("handle_inquiry"))],
+    request: Request,
+) -> Accepted:
     """Set the category; photo removal requests go to the top of the queue."""
     return done(
         request, lambda log: service.triage_inquiry(log, actor, inquiry_id, **body.model_dump())
@@ -112,7 +121,12 @@ def triage(inquiry_id: UUID, body: Triage, actor: ActorDep, request: Request) ->
 
 
 @router.post("/inquiries/{inquiry_id}/assign", response_model=Accepted)
-def assign(inquiry_id: UUID, body: Assign, actor: ActorDep, request: Request) -> Accepted:
+def assign(
+    inquiry_id: UUID,
+    body: Assign,
+    actor: Annotated[Actor, Depends(allowed("handle_inquiry"))],
+    request: Request,
+) -> Accepted:
     assignee = _person(request, body.assignee_id) if body.assignee_id else None
     return done(
         request,
@@ -124,7 +138,10 @@ def assign(inquiry_id: UUID, body: Assign, actor: ActorDep, request: Request) ->
 
 @router.post("/inquiries/{inquiry_id}/holding-reply", response_model=Accepted)
 def holding_reply(
-    inquiry_id: UUID, body: HoldingReply, actor: ActorDep, request: Request
+    inquiry_id: UUID,
+    body: HoldingReply,
+    actor: Annotated[Actor, Depends(allowed("handle_inquiry"))],
+    request: Request,
 ) -> Accepted:
     """Received, we will come back: stops the first-response clock, not the answer clock."""
     return done(
@@ -134,7 +151,12 @@ def holding_reply(
 
 
 @router.post("/inquiries/{inquiry_id}/answer", response_model=Accepted)
-def answer(inquiry_id: UUID, body: Answer, actor: ActorDep, request: Request) -> Accepted:
+def answer(
+    inquiry_id: UUID,
+    body: Answer,
+    actor: Annotated[Actor, Depends(allowed("handle_inquiry"))],
+    request: Request,
+) -> Accepted:
     """Answer, citing approved facts, signed with your name. Never case handling."""
     return done(
         request, lambda log: service.answer_inquiry(log, actor, inquiry_id, **body.model_dump())
@@ -142,7 +164,12 @@ def answer(inquiry_id: UUID, body: Answer, actor: ActorDep, request: Request) ->
 
 
 @router.post("/inquiries/{inquiry_id}/refer", response_model=Accepted)
-def refer(inquiry_id: UUID, body: Refer, actor: ActorDep, request: Request) -> Accepted:
+def refer(
+    inquiry_id: UUID,
+    body: Refer,
+    actor: Annotated[Actor, Depends(allowed("handle_inquiry"))],
+    request: Request,
+) -> Accepted:
     """Refer to postmottak or the department that owns the matter."""
     return done(
         request, lambda log: service.refer_inquiry(log, actor, inquiry_id, **body.model_dump())
@@ -150,7 +177,12 @@ def refer(inquiry_id: UUID, body: Refer, actor: ActorDep, request: Request) -> A
 
 
 @router.post("/inquiries/{inquiry_id}/escalate", response_model=Accepted)
-def escalate(inquiry_id: UUID, body: Escalate, actor: ActorDep, request: Request) -> Accepted:
+def escalate(
+    inquiry_id: UUID,
+    body: Escalate,
+    actor: Annotated[Actor, Depends(allowed("handle_inquiry"))],
+    request: Request,
+) -> Accepted:
     """Escalate to a leader, with the reason."""
     return done(
         request, lambda log: service.escalate_inquiry(log, actor, inquiry_id, **body.model_dump())
@@ -158,7 +190,12 @@ def escalate(inquiry_id: UUID, body: Escalate, actor: ActorDep, request: Request
 
 
 @router.post("/inquiries/{inquiry_id}/moderate", response_model=Accepted)
-def moderate(inquiry_id: UUID, body: Moderate, actor: ActorDep, request: Request) -> Accepted:
+def moderate(
+    inquiry_id: UUID,
+    body: Moderate,
+    actor: Annotated[Actor, Depends(allowed("moderate_inquiry"))],
+    request: Request,
+) -> Accepted:
     """Hide or delete abuse, spam or sensitive personal information, telling the person why."""
     return done(
         request, lambda log: service.moderate_inquiry(log, actor, inquiry_id, **body.model_dump())
@@ -167,7 +204,10 @@ def moderate(inquiry_id: UUID, body: Moderate, actor: ActorDep, request: Request
 
 @router.post("/inquiries/{inquiry_id}/archive-worthy", response_model=Accepted)
 def archive_worthy(
-    inquiry_id: UUID, body: ArchiveWorthy, actor: ActorDep, request: Request
+    inquiry_id: UUID,
+    body: ArchiveWorthy,
+    actor: Annotated[Actor, Depends(allowed("handle_inquiry"))],
+    request: Request,
 ) -> Accepted:
     """Flag (or unflag) the inquiry for filing in the case system."""
     return done(
@@ -198,7 +238,9 @@ class Load(BaseModel):
 
 
 @router.get("/incidents/{incident_id}/load", response_model=Load)
-def load(incident_id: UUID, actor: ActorDep, request: Request) -> Load:
+def load(
+    incident_id: UUID, actor: Annotated[Actor, Depends(allowed("view_board"))], request: Request
+) -> Load:
     """The response load per channel, as of now."""
     position, incident, now = _incident(request, actor, incident_id)
     policy = policy_of(incident)
@@ -212,14 +254,18 @@ def load(incident_id: UUID, actor: ActorDep, request: Request) -> Load:
 
 
 @router.get("/incidents/{incident_id}/inquiries")
-def inquiry_queue(incident_id: UUID, actor: ActorDep, request: Request) -> dict[str, Any]:
+def inquiry_queue(
+    incident_id: UUID, actor: Annotated[Actor, Depends(allowed("handle_inquiry"))], request: Request
+) -> dict[str, Any]:
     """Open inquiries in the order to handle them, each with its SLA clocks as of now."""
     position, incident, now = _incident(request, actor, incident_id)
     return {"position": position, "now": now.isoformat(), "inquiries": queue(incident, now)}
 
 
 @router.get("/incidents/{incident_id}/follow-up")
-def my_follow_up(incident_id: UUID, actor: ActorDep, request: Request) -> dict[str, Any]:
+def my_follow_up(
+    incident_id: UUID, actor: Annotated[Actor, Depends(allowed("handle_inquiry"))], request: Request
+) -> dict[str, Any]:
     """Your open inquiries that got a holding reply but no answer yet, or were escalated."""
     position, incident, now = _incident(request, actor, incident_id)
     return {

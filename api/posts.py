@@ -72,13 +72,23 @@ def publish_post(
 
 
 @router.post("/posts/{post_id}/retract", status_code=201, response_model=Accepted)
-def retract_post(post_id: UUID, body: RetractPost, actor: ActorDep, request: Request) -> Accepted:
+def retract_post(
+    post_id: UUID,
+    body: RetractPost,
+    actor: Annotated[Actor, Depends(allowed("retract_post"))],
+    request: Request,
+) -> Accepted:
     """Take down an erroneous published post and draft its apology in one step.
     Answers with the apology's id; approve and publish it like any post."""
     return done(request, lambda log: service.retract_post(log, actor, post_id, **body.model_dump()))
 
 
 @router.post("/posts/{post_id}/discard", response_model=Accepted)
-def discard_post(post_id: UUID, body: DiscardPost, actor: ActorDep, request: Request) -> Accepted:
+def discard_post(
+    post_id: UUID,
+    body: DiscardPost,
+    actor: Annotated[Actor, Depends(allowed("discard_post"))],
+    request: Request,
+) -> Accepted:
     """Drop a draft or approved post that will not be published, with a reason."""
     return done(request, lambda log: service.discard_post(log, actor, post_id, **body.model_dump()))

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import Field
 
-from api.commands import Accepted, ActorDep, Command, Short, Text, Versioned, done
-from api.deps import runtime
+from api.commands import Accepted, Command, Short, Text, Versioned, done
+from api.deps import allowed, runtime
 from crisis.errors import NotFound
+from crisis.people.model import Actor
 from crisis.rumours import service
 from projections.board.rumours import open_rumours
 
@@ -43,7 +44,9 @@ class SightRumour(Versioned):
 
 class AssessRumour(Versioned):
     assessment: str = Field(
-        examples=["false"], description="false, misleading, true, unverifiable or checking"
+        max_length=40,
+        examples=["false"],
+        description="false, misleading, true, unverifiable or checking",
     )
     note: Note
 
@@ -63,7 +66,10 @@ class WatchPhrase(Command):
 
 @router.post("/incidents/{incident_id}/rumours", status_code=201, response_model=Accepted)
 def record_rumour(
-    incident_id: UUID, body: RecordRumour, actor: ActorDep, request: Request
+    incident_id: UUID,
+    body: RecordRumour,
+    actor: Annotated[Actor, Depends(allowed("handle_rumour"))],
+    request: Request,
 ) -> Accepted:
     """Record a rumour where it was seen, with an estimate of its reach."""
     return done(
@@ -73,7 +79,12 @@ def record_rumour(
 
 
 @router.post("/rumours/{rumour_id}/sightings", response_model=Accepted)
-def sight_rumour(rumour_id: UUID, body: SightRumour, actor: ActorDep, request: Request) -> Accepted:
+def sight_rumour(
+    rumour_id: UUID,
+    body: SightRumour,
+    actor: Annotated[Actor, Depends(allowed("handle_rumour"))],
+    request: Request,
+) -> Accepted:
     """Another sighting: its reach adds to the rumour's."""
     return done(
         request, lambda log: service.sight_rumour(log, actor, rumour_id, **body.model_dump())
@@ -82,7 +93,10 @@ def sight_rumour(rumour_id: UUID, body: SightRumour, actor: ActorDep, request: R
 
 @router.post("/rumours/{rumour_id}/assess", response_model=Accepted)
 def assess_rumour(
-    rumour_id: UUID, body: AssessRumour, actor: ActorDep, request: Request
+    rumour_id: UUID,
+    body: AssessRumour,
+    actor: Annotated[Actor, Depends(allowed("handle_rumour"))],
+    request: Request,
 ) -> Accepted:
     return done(
         request, lambda log: service.assess_rumour(log, actor, rumour_id, **body.model_dump())
@@ -91,7 +105,10 @@ def assess_rumour(
 
 @router.post("/rumours/{rumour_id}/correct", response_model=Accepted)
 def correct_rumour(
-    rumour_id: UUID, body: CorrectRumour, actor: ActorDep, request: Request
+    rumour_id: UUID,
+    body: CorrectRumour,
+    actor: Annotated[Actor, Depends(allowed("handle_rumour"))],
+    request: Request,
 ) -> Accepted:
     """Record the published post or the answer that corrected the rumour (give one)."""
     return done(
@@ -100,7 +117,12 @@ def correct_rumour(
 
 
 @router.post("/rumours/{rumour_id}/close", response_model=Accepted)
-def close_rumour(rumour_id: UUID, body: CloseRumour, actor: ActorDep, request: Request) -> Accepted:
+def close_rumour(
+    rumour_id: UUID,
+    body: CloseRumour,
+    actor: Annotated[Actor, Depends(allowed("handle_rumour"))],
+    request: Request,
+) -> Accepted:
     return done(
         request, lambda log: service.close_rumour(log, actor, rumour_id, **body.model_dump())
     )
@@ -108,7 +130,10 @@ def close_rumour(rumour_id: UUID, body: CloseRumour, actor: ActorDep, request: R
 
 @router.post("/incidents/{incident_id}/watch-list", response_model=Accepted)
 def add_watch_phrase(
-    incident_id: UUID, body: WatchPhrase, actor: ActorDep, request: Request
+    incident_id: UUID,
+    body: WatchPhrase,
+    actor: Annotated[Actor, Depends(allowed("edit_watch_list"))],
+    request: Request,
 ) -> Accepted:
     """Watch for a word or phrase: matching inquiries are flagged as possible rumours."""
     return done(
@@ -118,7 +143,10 @@ def add_watch_phrase(
 
 @router.post("/incidents/{incident_id}/watch-list/remove", response_model=Accepted)
 def remove_watch_phrase(
-    incident_id: UUID, body: WatchPhrase, actor: ActorDep, request: Request
+    incident_id: UUID,
+    body: WatchPhrase,
+    actor: Annotated[Actor, Depends(allowed("edit_watch_list"))],
+    request: Request,
 ) -> Accepted:
     return done(
         request,
@@ -127,7 +155,9 @@ def remove_watch_phrase(
 
 
 @router.get("/incidents/{incident_id}/rumours")
-def list_open_rumours(incident_id: UUID, actor: ActorDep, request: Request) -> dict[str, Any]:
+def list_open_rumours(
+    incident_id: UUID, actor: Annotated[Actor, Depends(allowed("view_board"))], request: Request
+) -> dict[str, Any]:
     """Open rumours, widest reach first, then oldest."""
     actor.require("view_board")
     position, docs = runtime(request).board.snapshot(str(incident_id))

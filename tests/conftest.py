@@ -11,7 +11,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
@@ -151,15 +151,21 @@ class Api:
         self.clock = clock
         self.authenticator = Authenticator()
         self.tokens: dict[str, str] = {}
+        self.last_used: dict[str, datetime] = {}
 
     def login_form(self, username: str) -> dict[str, str]:
         return self.authenticator.login_form(username, self.clock.now())
 
     def token(self, username: str) -> str:
-        if username not in self.tokens:
+        """A session for the user; a new one when the test has moved the clock
+        past the idle timeout since the last use (tests of the timeouts log in
+        themselves)."""
+        last = self.last_used.get(username)
+        if username not in self.tokens or self.clock.now() - last > timedelta(minutes=30):
             response = self.client.post("/auth/token", data=self.login_form(username))
             assert response.status_code == 200, response.text
             self.tokens[username] = response.json()["access_token"]
+        self.last_used[username] = self.clock.now()
         return self.tokens[username]
 
     def post(self, username: str, path: str, json: object = None) -> httpx.Response:

@@ -7,7 +7,8 @@ from datetime import datetime
 
 import pytest
 
-from api.webhooks import MAX_BODY, SECRETS_FILE, sign
+from api.policy import AccessPolicy
+from api.webhooks import SECRETS_FILE, sign
 from crisis.inquiries.service import MAX_BATCH
 from tests import scenario
 from tests.test_api import refused
@@ -115,8 +116,8 @@ def test_batch_size_and_body_size_are_bounded(api, secrets):
     before = api.position()
     response = deliver(api, batch(incident, *map(str, range(MAX_BATCH + 1))))
     assert response.status_code == 422 and response.json()["code"] == "batch_too_large"
-    response = deliver(api, b"[" + b" " * MAX_BODY + b"]")
-    assert response.status_code == 413
+    response = deliver(api, b"[" + b" " * AccessPolicy().max_body_bytes + b"]")
+    assert response.status_code == 413 and response.json()["code"] == "body_too_large"
     assert api.position() == before
 
 
