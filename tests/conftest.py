@@ -161,7 +161,8 @@ class Api:
         past the idle timeout since the last use (tests of the timeouts log in
         themselves)."""
         last = self.last_used.get(username)
-        if username not in self.tokens or self.clock.now() - last > timedelta(minutes=30):
+        stale = last is not None and self.clock.now() - last > timedelta(minutes=30)
+        if username not in self.tokens or stale:
             response = self.client.post("/auth/token", data=self.login_form(username))
             assert response.status_code == 200, response.text
             self.tokens[username] = response.json()["access_token"]
