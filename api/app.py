@@ -22,8 +22,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rt = Runtime.open(settings, clock)
-        rt.hub.attach(asyncio.get_running_loop())
-        rt.board.start()
+        rt.start(asyncio.get_running_loop())
         app.state.runtime = rt
         yield
         rt.close()
@@ -40,12 +39,16 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
 
     @app.get("/healthz", tags=["ops"])
     def healthz(request: Request) -> JSONResponse:
-        """Answers 200 when the event store is reachable."""
+        """Answers 200 when the event store is reachable, with how far each read
+        model has got (`stalled_at`: the event it cannot apply, see the log)."""
+        rt = runtime(request)
         try:
-            position = runtime(request).log.max_position()
+            position = rt.log.max_position()
         except Exception as exc:  # the store is what we report on
             return JSONResponse({"status": "unavailable", "detail": str(exc)}, status_code=503)
-        return JSONResponse({"status": "ok", "position": position})
+        return JSONResponse(
+            {"status": "ok", "position": position, "projections": rt.projections.status()}
+        )
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
