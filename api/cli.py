@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import fcntl
 import getpass
 import os
 import shutil
 import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
 
 from api.settings import Settings
 
@@ -53,6 +60,30 @@ def main(argv: list[str] | None = None) -> int:
     user.add_argument("--data-dir", help="data folder (default: CRISIS_DATA_DIR or ./data)")
     user.set_defaults(run=_add_user)
 
+    projections = commands.add_parser(
+        "projections",
+        help="rebuild or check the read models (board, ...) while the server is stopped",
+        description="The read models are rebuilt from the event log, which is never changed.",
+    )
+    actions = projections.add_subparsers(dest="action", required=True, metavar="ACTION")
+    rebuild = actions.add_parser(
+        "rebuild",
+        help="rebuild every read model from the log and switch over to it",
+        description="Rebuild every read model from the event log into a fresh store, then "
+        "replace the live store with it in one step. Run it while the server is stopped.",
+    )
+    _store_options(rebuild)
+    rebuild.set_defaults(run=_rebuild)
+    check = actions.add_parser(
+        "check",
+        help="compare the live read models with a rebuild; exit 1 on any difference",
+        description="Rebuild every read model into a scratch store and compare it row by row "
+        "with the live store, printing each difference. Exits 1 if there is any. "
+        "Run it while the server is stopped; it changes nothing.",
+    )
+    _store_options(check)
+    check.set_defaults(run=_check)
+
     args = parser.parse_args(argv)
     return args.run(args) or 0
 
@@ -62,23 +93,128 @@ def _server_options(parser: argparse.ArgumentParser, default_dir: str | None) ->
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
     )
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    _store_options(parser, default_dir)
+
+
+def _store_options(parser: argparse.ArgumentParser, default_dir: str | None = None) -> None:
+    """Where the data is: every command that opens the stores takes these."""
     parser.add_argument(
         "--data-dir", default=default_dir, help="data folder (default: CRISIS_DATA_DIR or ./data)"
     )
 
 
-def _serve(args: argparse.Namespace) -> None:
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(args.data_dir)
+
+
+@contextmanager
+def _data_folder(settings: Settings) -> Iterator[IO[str] | None]:
+    """Hold the data folder's lock (one server at a time; maintenance only while
+    none runs). Yields None if another process holds it."""
+    with open(settings.data_dir / "serve.lock", "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield None
+            return
+        yield lock
+
+
+def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
 
-    settings = Settings.from_env(args.data_dir)
-    print(f"crisis: data in {settings.data_dir}", flush=True)
-    print(f"crisis: open http://{args.host}:{args.port}/", flush=True)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    settings = _settings(args)
+    with _data_folder(settings) as held:
+        if held is None:
+            print(f"crisis: a server is already running on {settings.data_dir}", file=sys.stderr)
+            return 2
+        print(f"crisis: data in {settings.data_dir}", flush=True)
+        print(f"crisis: open http://{args.host}:{args.port}/", flush=True)
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    return 0
 
 
-def _demo(args: argparse.Namespace) -> None:
+def _rebuild(args: argparse.Namespace) -> int:
+    from projections.rebuild import rebuild
+    from projections.store import ViewStore, remove_sqlite, replace_sqlite, sqlite_url
+
+    settings = _settings(args)
+    with _data_folder(settings) as held:
+        if held is None:
+            return _server_running(settings)
+        live = settings.views_path
+        fresh = live.with_name(live.name + ".new")
+        remove_sqlite(fresh)
+        started = time.monotonic()
+        store = ViewStore(sqlite_url(fresh))
+        try:
+            with _event_log(settings) as events:
+                projections = rebuild(events, store)
+        finally:
+            store.close()
+        replace_sqlite(fresh, live)
+    for name, status in projections.status().items():
+        rows = _rows(len(projections[name].model.rows))
+        print(f"crisis: rebuilt {name}: {rows}, log position {status['position']}")
+    print(f"crisis: switched {live} over in {time.monotonic() - started:.1f} s")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from projections.rebuild import differences, rebuild
+    from projections.store import ViewStore, sqlite_url
+
+    settings = _settings(args)
+    with _data_folder(settings) as held:
+        if held is None:
+            return _server_running(settings)
+        if not settings.views_path.exists():
+            print(f"crisis: no read models in {settings.data_dir} yet", file=sys.stderr)
+            return 1
+        with tempfile.TemporaryDirectory(prefix="crisis-check-") as scratch_dir:
+            scratch = ViewStore(sqlite_url(Path(scratch_dir) / "views.sqlite"))
+            live = ViewStore(settings.views_url)
+            try:
+                with _event_log(settings) as events:
+                    projections = rebuild(events, scratch)
+                found = list(differences(live, scratch))
+            finally:
+                scratch.close()
+                live.close()
+    for line in found:
+        print(line)
+    if found:
+        print(f"crisis: {len(found)} differences between the live read models and the log")
+        return 1
+    for name, status in projections.status().items():
+        rows = _rows(len(projections[name].model.rows))
+        print(f"crisis: {name} matches the log ({rows}, log position {status['position']})")
+    return 0
+
+
+@contextmanager
+def _event_log(settings: Settings) -> Iterator[object]:
+    from crisis.log import CrisisLog
+
+    events = CrisisLog(env=settings.event_store_env)
+    try:
+        yield events
+    finally:
+        events.close()
+
+
+def _rows(n: int) -> str:
+    return f"{n} row" if n == 1 else f"{n} rows"
+
+
+def _server_running(settings: Settings) -> int:
+    print(f"crisis: a server is running on {settings.data_dir}; stop it first", file=sys.stderr)
+    return 2
+
+
+def _demo(args: argparse.Namespace) -> int:
     from api import demo
 
     if args.data_dir is None:
@@ -88,7 +224,7 @@ def _demo(args: argparse.Namespace) -> None:
     demo.load(Settings.from_env(args.data_dir), password)
     print("crisis demo: a boil-water notice for Grorud, Stovner and Alna is loaded.")
     print(f"crisis demo: log in as comms, editor, vav, reviewer or admin, password {password!r}")
-    _serve(args)
+    return _serve(args)
 
 
 def _add_user(args: argparse.Namespace) -> int:

@@ -27,8 +27,12 @@ class Settings:
         }
 
     @property
+    def views_path(self) -> Path:
+        return self.data_dir / "views.sqlite"
+
+    @property
     def views_url(self) -> str:
-        return f"sqlite:///{self.data_dir / 'views.sqlite'}"
+        return f"sqlite:///{self.views_path}"
 
     @property
     def accounts_url(self) -> str:

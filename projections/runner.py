@@ -80,11 +80,11 @@ class ViewRunner:
             )
 
     def snapshot(self, row_id: str | None = None) -> tuple[int, list[Doc]]:
-        """The position and a copy of all rows, or of one."""
+        """The position and a copy of all rows (in id order, whatever the history), or of one."""
         with self.lock:
             rows = self.model.rows
             if row_id is None:
-                docs = list(rows.values())
+                docs = [rows[i] for i in sorted(rows)]
             else:
                 docs = [rows[row_id]] if row_id in rows else []
             return self.position, copy.deepcopy(docs)
@@ -173,7 +173,7 @@ class Projections:
     def start(self) -> None:
         """Catch up, then follow the log on a thread, woken by each save."""
         self.events.on_saved(lambda _position: self._wake.set())
-        self._pull_logged()
+        self.catch_up()
         self._thread = threading.Thread(target=self._follow, name="projections", daemon=True)
         self._thread.start()
 
@@ -219,9 +219,10 @@ class Projections:
             self._wake.clear()
             if self._stop.is_set():
                 return
-            self._pull_logged()
+            self.catch_up()
 
-    def _pull_logged(self) -> None:
+    def catch_up(self) -> None:
+        """Pull; on failure log it and pause longer before each retry."""
         try:
             self.pull()
         except Exception as error:

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -124,6 +124,7 @@ class Server:
     data_dir: Path
     port: int
     process: subprocess.Popen | None = None
+    tokens: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -160,11 +161,14 @@ class Server:
             self.process.wait(timeout=10)
 
     def token(self, username: str) -> str:
-        response = httpx.post(
-            f"{self.url}/auth/token", data={"username": username, "password": PASSWORD}
-        )
-        response.raise_for_status()
-        return response.json()["access_token"]
+        """A bearer token, logged in once per user (argon2 is slow on purpose)."""
+        if username not in self.tokens:
+            response = httpx.post(
+                f"{self.url}/auth/token", data={"username": username, "password": PASSWORD}
+            )
+            response.raise_for_status()
+            self.tokens[username] = response.json()["access_token"]
+        return self.tokens[username]
 
     def ok(self, username: str, path: str, json: object = None) -> dict:
         response = httpx.post(
