@@ -19,6 +19,7 @@ from api.settings import Settings
 
 DEFAULT_DEMO_DIR = "demo-data"
 DEFAULT_DEMO_PASSWORD = "kokevarsel"
+SHUTDOWN_SECONDS = 5
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,7 +133,14 @@ def _serve(args: argparse.Namespace) -> int:
             return 2
         print(f"crisis: data in {settings.data_dir}", flush=True)
         print(f"crisis: open http://{args.host}:{args.port}/", flush=True)
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+        uvicorn.run(
+            create_app(settings),
+            host=args.host,
+            port=args.port,
+            log_level="warning",
+            # A screen that stopped reading never lets its connection finish closing.
+            timeout_graceful_shutdown=SHUTDOWN_SECONDS,
+        )
     return 0
 
 

@@ -102,7 +102,9 @@ def test_check_prints_each_difference_and_fails(server, settings):
     server.ok("comms", f"/api/incidents/{first}/phase", {"phase": "monitoring"})
     server.stop()
     with sqlite3.connect(settings.views_path) as db:
-        doc = json.loads(db.execute("select doc from view_rows where id = ?", (first,)).fetchone()[0])
+        doc = json.loads(
+            db.execute("select doc from view_rows where id = ?", (first,)).fetchone()[0]
+        )
         doc["phase"] = "closed"
         db.execute("update view_rows set doc = ? where id = ?", (json.dumps(doc), first))
         db.execute("delete from view_rows where id = ?", (second,))
@@ -201,7 +203,7 @@ def test_a_view_whose_layout_changed_rebuilds_itself_on_start(log, people, store
     rebuilt = store.read("board").docs
     with store.engine.begin() as conn:  # as an older version would have left it
         conn.exec_driver_sql("update view_tracking set layout = layout - 1")
-        conn.exec_driver_sql("update view_rows set doc = '{\"old\": \"shape\"}'")
+        conn.exec_driver_sql('update view_rows set doc = \'{"old": "shape"}\'')
     projections = Projections(log, store)
     assert projections["board"].position == 0
     projections.pull()
