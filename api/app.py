@@ -41,8 +41,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rt = Runtime.open(settings, clock, policy)
-        rt.hub.attach(asyncio.get_running_loop())
-        rt.board.start()
+        rt.start(asyncio.get_running_loop())
         app.state.runtime = rt
         yield
         rt.close()
@@ -77,11 +76,15 @@ def create_app(
 
     @app.get("/healthz", tags=["ops"])
     def healthz(request: Request) -> JSONResponse:
-        """Answers 200 when the event store is reachable."""
+        """Answers 200 when the event store is reachable, with how far each read
+        model has got (`stalled_at`: the event it cannot apply, see the log)."""
+        rt = runtime(request)
         try:
-            position = runtime(request).log.max_position()
+            position = rt.log.max_position()
         except Exception as exc:  # the store is what we report on
             return JSONResponse({"status": "unavailable", "detail": str(exc)}, status_code=503)
-        return JSONResponse({"status": "ok", "position": position})
+        return JSONResponse(
+            {"status": "ok", "position": position, "projections": rt.projections.status()}
+        )
 
     return app

@@ -4,7 +4,8 @@ Websocket protocol, one JSON object per message:
   {"type": "board", "position": P, "incidents": [...]}  the board as of log position P
   {"type": "change", "position": P, "incident": {...}}  one incident as of position P
   {"type": "resync", "position": P}                     you fell behind: reconnect with since=P
-Connect to /ws/board?incident=<id>&since=<P>; both optional.
+Connect to /ws/board?incident=<id>&since=<P>; both optional. Positions only
+grow; each change carries the position of the last event that changed it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from api.hub import serve
 from crisis.people.model import Actor
 
 router = APIRouter(tags=["board"])
+
+RESYNC_GRACE = 5.0  # seconds a dropped client has to read its resync message
+CLOSE_TIMEOUT = 1.0
 
 
 @router.get("/api/board")
@@ -46,17 +50,21 @@ async def board_feed(
     sender = asyncio.create_task(serve(client, websocket.send_text))
     receiver = asyncio.create_task(_until_closed(websocket))
     watcher = asyncio.create_task(while_allowed(websocket, "view_board"))
+    dropped = asyncio.create_task(client.dropped.wait())
     try:
-        await asyncio.wait({sender, receiver, watcher}, return_when=asyncio.FIRST_COMPLETED)
+        finished, _ = await asyncio.wait(
+            {sender, receiver, watcher, dropped}, return_when=asyncio.FIRST_COMPLETED
+        )
+        if dropped in finished:  # let the resync through if the client still reads
+            await asyncio.wait({sender, receiver}, timeout=RESYNC_GRACE)
     finally:
         hub.leave(client)
-        for task in (sender, receiver, watcher):
+        for task in (sender, receiver, watcher, dropped):
             task.cancel()
-        if not receiver.done() or sender.done():
-            try:  # 1008: access ended (logout, revocation, timeout)
-                await websocket.close(code=1008 if watcher.done() else 1000)
-            except RuntimeError:
-                pass
+        if not receiver.done():
+            # 1008: access ended (logout, revocation, timeout); 1013: fell behind, resync
+            code = 1008 if watcher.done() else 1013 if client.dropped.is_set() else 1000
+            await _close(websocket, code=code)
 
 
 async def _until_closed(websocket: WebSocket) -> None:
@@ -65,3 +73,11 @@ async def _until_closed(websocket: WebSocket) -> None:
             await websocket.receive_text()
     except WebSocketDisconnect:
         return
+
+
+async def _close(websocket: WebSocket, code: int) -> None:
+    """Close, but never wait long on a client whose socket is full."""
+    try:
+        await asyncio.wait_for(websocket.close(code=code), CLOSE_TIMEOUT)
+    except (asyncio.TimeoutError, RuntimeError, OSError):
+        pass

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import fcntl
 import getpass
 import os
 import shutil
 import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
 
 from api.settings import Settings
 
 DEFAULT_DEMO_DIR = "demo-data"
 DEFAULT_DEMO_PASSWORD = "kokevarsel"
+SHUTDOWN_SECONDS = 5
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,8 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         "--role", required=True, choices=["comms", "editor", "department", "reviewer", "admin"]
     )
     user.add_argument("--department", help="for role department: the department key, e.g. vav")
-    user.add_argument("--data-dir", help="data folder (default: CRISIS_DATA_DIR or ./data)")
-    _store_option(user)
+    _store_options(user)
     user.set_defaults(run=_add_user)
 
     replay = commands.add_parser(
@@ -63,9 +70,32 @@ def main(argv: list[str] | None = None) -> int:
     )
     replay.add_argument("--at", required=True, help="ISO time with offset, or log position")
     replay.add_argument("--incident", help="only this incident")
-    replay.add_argument("--data-dir", help="data folder (default: CRISIS_DATA_DIR or ./data)")
-    _store_option(replay)
+    _store_options(replay)
     replay.set_defaults(run=_replay)
+
+    projections = commands.add_parser(
+        "projections",
+        help="rebuild or check the read models (board, ...) while the server is stopped",
+        description="The read models are rebuilt from the event log, which is never changed.",
+    )
+    actions = projections.add_subparsers(dest="action", required=True, metavar="ACTION")
+    rebuild = actions.add_parser(
+        "rebuild",
+        help="rebuild every read model from the log and switch over to it",
+        description="Rebuild every read model from the event log into a fresh store, then "
+        "replace the live store with it in one step. Run it while the server is stopped.",
+    )
+    _store_options(rebuild)
+    rebuild.set_defaults(run=_rebuild)
+    check = actions.add_parser(
+        "check",
+        help="compare the live read models with a rebuild; exit 1 on any difference",
+        description="Rebuild every read model into a scratch store and compare it row by row "
+        "with the live store, printing each difference. Exits 1 if there is any. "
+        "Run it while the server is stopped; it changes nothing.",
+    )
+    _store_options(check)
+    check.set_defaults(run=_check)
 
     args = parser.parse_args(argv)
     return args.run(args) or 0
@@ -76,6 +106,11 @@ def _server_options(parser: argparse.ArgumentParser, default_dir: str | None) ->
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
     )
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    _store_options(parser, default_dir)
+
+
+def _store_options(parser: argparse.ArgumentParser, default_dir: str | None = None) -> None:
+    """Where the data is: every command that opens the stores takes these."""
     parser.add_argument(
         "--data-dir", default=default_dir, help="data folder (default: CRISIS_DATA_DIR or ./data)"
     )
@@ -90,16 +125,131 @@ def _store_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _serve(args: argparse.Namespace) -> None:
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(args.data_dir, args.database_url)
+
+
+@contextmanager
+def _data_folder(settings: Settings) -> Iterator[IO[str] | None]:
+    """Hold the data folder's lock (one server at a time; maintenance only while
+    none runs). Yields None if another process holds it."""
+    with open(settings.data_dir / "serve.lock", "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield None
+            return
+        yield lock
+
+
+def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
 
-    settings = Settings.from_env(args.data_dir, args.database_url)
-    store = "PostgreSQL" if settings.on_postgres else f"SQLite in {settings.data_dir}"
-    print(f"crisis: data in {store}", flush=True)
-    print(f"crisis: open http://{args.host}:{args.port}/", flush=True)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    settings = _settings(args)
+    with _data_folder(settings) as held:
+        if held is None:
+            print(f"crisis: a server is already running on {settings.data_dir}", file=sys.stderr)
+            return 2
+        store = "PostgreSQL" if settings.on_postgres else f"SQLite in {settings.data_dir}"
+        print(f"crisis: data in {store}", flush=True)
+        print(f"crisis: open http://{args.host}:{args.port}/", flush=True)
+        uvicorn.run(
+            create_app(settings),
+            host=args.host,
+            port=args.port,
+            log_level="warning",
+            # A screen that stopped reading never lets its connection finish closing.
+            timeout_graceful_shutdown=SHUTDOWN_SECONDS,
+        )
+    return 0
+
+
+def _rebuild(args: argparse.Namespace) -> int:
+    from projections.store import ViewStore, remove_sqlite, replace_sqlite, sqlite_url
+
+    settings = _settings(args)
+    with _data_folder(settings) as held:
+        if held is None:
+            return _server_running(settings)
+        started = time.monotonic()
+        if settings.on_postgres:  # the server is stopped: rebuild the tables in place
+            live = "PostgreSQL"
+            projections = _rebuilt_into(settings, ViewStore(settings.views_url))
+        else:
+            live = settings.views_path
+            fresh = live.with_name(live.name + ".new")
+            remove_sqlite(fresh)
+            projections = _rebuilt_into(settings, ViewStore(sqlite_url(fresh)))
+            replace_sqlite(fresh, live)
+    for name, status in projections.status().items():
+        rows = _rows(len(projections[name].model.rows))
+        print(f"crisis: rebuilt {name}: {rows}, log position {status['position']}")
+    print(f"crisis: switched {live} over in {time.monotonic() - started:.1f} s")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from projections.rebuild import differences, rebuild
+    from projections.store import ViewStore, sqlite_url
+
+    settings = _settings(args)
+    with _data_folder(settings) as held:
+        if held is None:
+            return _server_running(settings)
+        if not settings.on_postgres and not settings.views_path.exists():
+            print(f"crisis: no read models in {settings.data_dir} yet", file=sys.stderr)
+            return 1
+        with tempfile.TemporaryDirectory(prefix="crisis-check-") as scratch_dir:
+            scratch = ViewStore(sqlite_url(Path(scratch_dir) / "views.sqlite"))
+            live = ViewStore(settings.views_url)
+            try:
+                with _event_log(settings) as events:
+                    projections = rebuild(events, scratch)
+                found = list(differences(live, scratch))
+            finally:
+                scratch.close()
+                live.close()
+    for line in found:
+        print(line)
+    if found:
+        print(f"crisis: {len(found)} differences between the live read models and the log")
+        return 1
+    for name, status in projections.status().items():
+        rows = _rows(len(projections[name].model.rows))
+        print(f"crisis: {name} matches the log ({rows}, log position {status['position']})")
+    return 0
+
+
+def _rebuilt_into(settings: Settings, store: object) -> object:
+    from projections.rebuild import rebuild
+
+    try:
+        with _event_log(settings) as events:
+            return rebuild(events, store)
+    finally:
+        store.close()
+
+
+@contextmanager
+def _event_log(settings: Settings) -> Iterator[object]:
+    from crisis.log import CrisisLog
+
+    events = CrisisLog(env=settings.event_store_env)
+    try:
+        yield events
+    finally:
+        events.close()
+
+
+def _rows(n: int) -> str:
+    return f"{n} row" if n == 1 else f"{n} rows"
+
+
+def _server_running(settings: Settings) -> int:
+    print(f"crisis: a server is running on {settings.data_dir}; stop it first", file=sys.stderr)
+    return 2
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -109,7 +259,7 @@ def _demo(args: argparse.Namespace) -> int:
         args.data_dir = DEFAULT_DEMO_DIR
     shutil.rmtree(args.data_dir, ignore_errors=True)
     password = os.environ.get("CRISIS_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
-    settings = Settings.from_env(args.data_dir, args.database_url)
+    settings = _settings(args)
     if not demo.load(settings, password):
         print(
             "crisis demo: the database already holds events; the demo needs an empty one.",
@@ -123,8 +273,7 @@ def _demo(args: argparse.Namespace) -> int:
             f"crisis demo: {username} also needs a code from an authenticator app with the key "
             f"{secret} (or: python3 -c 'import pyotp; print(pyotp.TOTP(\"{secret}\").now())')"
         )
-    _serve(args)
-    return 0
+    return _serve(args)
 
 
 def _add_user(args: argparse.Namespace) -> int:
@@ -135,7 +284,7 @@ def _add_user(args: argparse.Namespace) -> int:
     if len(password) < 10:
         print("crisis: a password needs at least 10 characters", file=sys.stderr)
         return 2
-    accounts = Accounts(Settings.from_env(args.data_dir, args.database_url).accounts_url)
+    accounts = Accounts(_settings(args).accounts_url)
     accounts.add_user(args.username, args.name, Role(args.role), password, args.department)
     print(f"crisis: added {args.username} ({args.role})")
     if Role(args.role) in TWO_FACTOR_ROLES:
@@ -166,7 +315,7 @@ def _replay(args: argparse.Namespace) -> int:
         if at.tzinfo is None:
             print("crisis: give the time with its offset, e.g. +01:00", file=sys.stderr)
             return 2
-    settings = Settings.from_env(args.data_dir, args.database_url)
+    settings = _settings(args)
     log, store = CrisisLog(env=settings.event_store_env), ViewStore(settings.views_url)
     try:
         moment = board_at(log, store, position=position, at=at)

@@ -54,10 +54,10 @@ class Accepted(BaseModel):
 
 
 def done(request: Request, act: Callable[[CrisisLog], Saved]) -> Accepted:
-    """Run the command, wait for the board to apply it, answer what was written."""
+    """Run the command, wait for the read models to apply it, answer what was written."""
     rt = runtime(request)
     saved = act(rt.log)
-    rt.board.wait(saved.position)
+    rt.projections.wait(saved.position)
     lang = pick_language(request.headers.get("accept-language"), request.cookies.get("lang"))
     return Accepted(
         id=saved.id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from api.accounts import Accounts
@@ -10,7 +11,7 @@ from api.policy import AccessPolicy
 from api.settings import Settings
 from crisis.clock import Clock
 from crisis.log import CrisisLog
-from projections.runner import BoardRunner
+from projections.runner import Projections, ViewRunner
 from projections.store import ViewStore
 
 
@@ -19,18 +20,28 @@ class Runtime:
     settings: Settings
     log: CrisisLog
     accounts: Accounts
-    board: BoardRunner
+    projections: Projections
     hub: Hub
+
+    @property
+    def board(self) -> ViewRunner:
+        return self.projections["board"]
 
     @classmethod
     def open(
         cls, settings: Settings, clock: Clock | None = None, policy: AccessPolicy | None = None
     ) -> Runtime:
         log = CrisisLog(env=settings.event_store_env, clock=clock)
-        board = BoardRunner(log, ViewStore(settings.views_url))
-        return cls(settings, log, Accounts(settings.accounts_url, clock, policy), board, Hub(board))
+        projections = Projections(log, ViewStore(settings.views_url))
+        hub = Hub(projections["board"])
+        return cls(settings, log, Accounts(settings.accounts_url, clock, policy), projections, hub)
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Catch the read models up with the log, then follow it and push board changes."""
+        self.projections.start()
+        self.hub.attach(loop)
 
     def close(self) -> None:
-        self.board.stop()
-        self.board.store.close()
+        self.projections.stop()
+        self.projections.store.close()
         self.log.close()

@@ -58,6 +58,10 @@ class Settings:
         return f"sqlite:///{self.data_dir / sqlite_file}"
 
     @property
+    def views_path(self) -> Path:
+        return self.data_dir / "views.sqlite"
+
+    @property
     def views_url(self) -> str:
         return self._sqlalchemy_url("views.sqlite")
 

@@ -1,78 +1,188 @@
-"""Keeps the board in step with the event log: catch up on start, then follow.
+"""Keeps the read models in step with the event log: catch up on start, then follow.
 
 The SQLite store cannot push new events (eventsourcing 9.5), so the log
-wakes the runner in-process after each save; a slow poll covers anything
-written by another process.
+wakes the runner in-process after each save; on PostgreSQL the runner also
+listens (LISTEN/NOTIFY) for what other server processes write; a slow poll
+covers the rest. Each process keeps its read models in memory and pushes its
+own websocket changes; the stored rows are written once per database.
+
+An event a read model cannot apply (a "poison" event) stops that model at
+the event before it, loudly, and the runner retries with a growing pause
+instead of spinning.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.postgres import PostgresApplicationRecorder
 
 from crisis.log import CrisisLog
-from projections import board
-from projections.store import ViewStore
+from projections.store import ViewMoved, ViewStore
+from projections.view import Doc, View
+from projections.views import VIEWS
 
 log = logging.getLogger(__name__)
 
-VIEW = "board"
 BATCH = 1000
+MAX_BACKOFF = 60.0
 
 
 @dataclass(frozen=True)
 class Change:
-    """One incident as it stands at `position` in the log."""
+    """One row as it stands at `position`: the last event in the log that changed it."""
 
     position: int
-    incident: dict[str, Any]
+    id: str
+    json: str
 
 
-class BoardRunner:
-    def __init__(self, events: CrisisLog, store: ViewStore, poll_seconds: float = 1.0) -> None:
+class Poisoned(Exception):
+    """A read model cannot apply the event at `position`; it stays just before it."""
+
+    def __init__(self, view: str, position: int, topic: str, error: BaseException) -> None:
+        super().__init__(f"{view} cannot apply event {position} ({topic}): {error!r}")
+        self.view, self.position, self.topic, self.error = view, position, topic, error
+
+
+class ViewRunner:
+    """One read model, its applied position, and who waits for it."""
+
+    def __init__(self, events: CrisisLog, store: ViewStore, view: View) -> None:
+        self.events = events
+        self.store = store
+        self.view = view
+        self.lock = threading.Lock()
+        self.caught_up = threading.Condition(self.lock)
+        self.stalled: Poisoned | None = None
+        self._pulling = threading.Lock()
+        self._listeners: list[Callable[[list[Change]], None]] = []
+        self._reload()
+
+    def on_change(self, listener: Callable[[list[Change]], None]) -> None:
+        """Call `listener` with each saved batch of changes, in position order."""
+        self._listeners.append(listener)
+
+    def wait(self, position: int, timeout: float = 2.0) -> bool:
+        """Block until the model has applied `position`, or the timeout passes,
+        or it is stuck before it (no use waiting then)."""
+        with self.caught_up:
+            return (
+                self.caught_up.wait_for(
+                    lambda: (
+                        self.position >= position
+                        or (self.stalled is not None and self.stalled.position <= position)
+                    ),
+                    timeout,
+                )
+                and self.position >= position
+            )
+
+    def snapshot(self, row_id: str | None = None) -> tuple[int, list[Doc]]:
+        """The position and a copy of all rows (in id order, whatever the history), or of one."""
+        with self.lock:
+            rows = self.model.rows
+            if row_id is None:
+                docs = [rows[i] for i in sorted(rows)]
+            else:
+                docs = [rows[row_id]] if row_id in rows else []
+            return self.position, copy.deepcopy(docs)
+
+    def pull(self) -> None:
+        """Apply every event after our position, a batch per transaction.
+
+        Raises Poisoned after saving everything before the poison event."""
+        with self._pulling:
+            for batch in self._batches():
+                try:
+                    self._apply(batch)
+                except Poisoned as poison:
+                    good = [n for n in batch if n.id < poison.position]
+                    if good:
+                        self._apply(good)
+                    with self.caught_up:
+                        self.stalled = poison
+                        self.caught_up.notify_all()
+                    raise
+            if self.stalled is not None:
+                with self.caught_up:
+                    self.stalled = None
+
+    def _batches(self) -> Iterator[list[Any]]:
+        while notifications := self.events.recorder.select_notifications(
+            start=self.position + 1, limit=BATCH
+        ):
+            yield notifications
+
+    def _apply(self, notifications: list[Any]) -> None:
+        with self.lock:
+            changed: dict[str, int] = {}
+            for n in notifications:
+                try:
+                    event = self.events.mapper.to_domain_event(n)
+                    for row_id in self.model.apply(event, n.id):
+                        changed[row_id] = n.id
+                except Exception as error:
+                    self._reload()  # drop the half-applied batch
+                    raise Poisoned(self.view.name, n.id, n.topic, error) from error
+            texts = {i: json.dumps(self.model.rows[i]) for i in changed}
+            position = notifications[-1].id
+            try:
+                self.store.save(self.view.name, self.position, position, texts)
+            except ViewMoved:
+                pass  # another process on this database has written it already
+            except Exception:
+                self._reload()
+                raise
+            self.position = position
+            self.caught_up.notify_all()
+        changes = [Change(p, i, texts[i]) for i, p in sorted(changed.items(), key=lambda c: c[1])]
+        for listener in self._listeners:
+            listener(changes)
+
+    def _reload(self) -> None:
+        self.position, docs = self.store.load(self.view.name, self.view.layout)
+        self.model = self.view.model(docs)
+
+
+class Projections:
+    """Every read model of one process, followed by one thread."""
+
+    def __init__(
+        self,
+        events: CrisisLog,
+        store: ViewStore,
+        views: list[View] | None = None,
+        poll_seconds: float = 1.0,
+    ) -> None:
         self.events = events
         self.store = store
         self.poll_seconds = poll_seconds
-        self.lock = threading.Lock()
-        self.caught_up = threading.Condition(self.lock)
-        self._reload()
-        self._listeners: list[Callable[[list[Change]], None]] = []
+        self.runners = {v.name: ViewRunner(events, store, v) for v in views or VIEWS}
+        self.backoff = 0.0
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._subscription: Any = None
-        events.on_saved(lambda _position: self._wake.set())
 
-    def on_change(self, listener: Callable[[list[Change]], None]) -> None:
-        self._listeners.append(listener)
+    def __getitem__(self, name: str) -> ViewRunner:
+        return self.runners[name]
 
     def start(self) -> None:
-        self.pull()
-        self._thread = threading.Thread(target=self._follow, name="board-runner", daemon=True)
+        """Catch up, then follow the log on a thread, woken by each save."""
+        self.events.on_saved(lambda _position: self._wake.set())
+        self.catch_up()
+        self._thread = threading.Thread(target=self._follow, name="projections", daemon=True)
         self._thread.start()
         if isinstance(self.events.recorder, PostgresApplicationRecorder):
-            threading.Thread(target=self._listen, name="board-listen", daemon=True).start()
-
-    def _listen(self) -> None:
-        """On PostgreSQL, wake on every event any process writes (LISTEN/NOTIFY),
-        so several servers on one database all push the same changes."""
-        while not self._stop.is_set():
-            try:
-                with self.events.recorder.subscribe(gt=self.position) as subscription:
-                    self._subscription = subscription
-                    for _notification in subscription:
-                        self._wake.set()
-                        if self._stop.is_set():
-                            return
-            except Exception:  # the database went away: retry; the poll covers the gap
-                log.exception("lost the PostgreSQL subscription; retrying")
-                self._stop.wait(self.poll_seconds)
+            threading.Thread(target=self._listen, name="projections-listen", daemon=True).start()
 
     def stop(self) -> None:
         self._stop.set()
@@ -82,59 +192,70 @@ class BoardRunner:
         if self._thread:
             self._thread.join(timeout=5)
 
-    def wait(self, position: int, timeout: float = 2.0) -> bool:
-        """Block until the board has applied `position`, or the timeout passes."""
-        with self.caught_up:
-            return self.caught_up.wait_for(lambda: self.position >= position, timeout)
-
-    def snapshot(self, incident_id: str | None = None) -> tuple[int, list[dict[str, Any]]]:
-        with self.lock:
-            docs = self.board.incidents.values()
-            if incident_id is not None:
-                docs = [d for d in docs if d["id"] == incident_id]
-            return self.position, copy.deepcopy(list(docs))
+    def _listen(self) -> None:
+        """On PostgreSQL, wake on every event any process writes (LISTEN/NOTIFY),
+        so several servers on one database all push the same changes."""
+        while not self._stop.is_set():
+            try:
+                with self.events.recorder.subscribe(gt=self.events.max_position()) as sub:
+                    self._subscription = sub
+                    for _notification in sub:
+                        self._wake.set()
+            except Exception:  # the database went away: retry; the poll covers the gap
+                if not self._stop.is_set():
+                    log.exception("lost the PostgreSQL subscription; retrying")
+                    self._stop.wait(self.poll_seconds)
 
     def pull(self) -> None:
-        """Apply every event after our position, a batch per transaction."""
-        while True:
-            notifications = self.events.recorder.select_notifications(
-                start=self.position + 1, limit=BATCH
-            )
-            if not notifications:
-                return
-            self._apply(notifications)
-
-    def _apply(self, notifications: list[Any]) -> None:
-        changed: set[str] = set()
-        with self.lock:
+        """Bring every read model up to the end of the log; raises the first failure."""
+        failure: Exception | None = None
+        for runner in self.runners.values():
             try:
-                for n in notifications:
-                    incident_id = self.board.apply(self.events.mapper.to_domain_event(n), n.id)
-                    if incident_id:
-                        changed.add(incident_id)
-            except Exception:
-                self._reload()  # drop the half-applied batch; it is retried whole
-                raise
-            position = notifications[-1].id
-            docs = {i: self.board.incidents[i] for i in changed}
-            self.store.save(VIEW, self.position, position, docs)
-            self.position = position
-            changes = [Change(position, copy.deepcopy(d)) for d in docs.values()]
-            self.caught_up.notify_all()
-        for listener in self._listeners:
-            listener(changes)
+                runner.pull()
+            except Exception as error:
+                failure = failure or error
+        if failure:
+            raise failure
 
-    def _reload(self) -> None:
-        self.position, docs = self.store.load(VIEW, board.LAYOUT)
-        self.board = board.Board(docs)
+    def wait(self, position: int, timeout: float = 2.0) -> bool:
+        """Block until every read model has applied `position` (within one timeout)."""
+        deadline = time.monotonic() + timeout
+        return all(
+            r.wait(position, max(0.0, deadline - time.monotonic())) for r in self.runners.values()
+        )
+
+    def status(self) -> dict[str, dict[str, Any]]:
+        return {
+            name: {
+                "position": r.position,
+                "stalled_at": r.stalled.position if r.stalled else None,
+            }
+            for name, r in self.runners.items()
+        }
 
     def _follow(self) -> None:
         while not self._stop.is_set():
-            self._wake.wait(self.poll_seconds)
+            if self.backoff:
+                self._stop.wait(self.backoff)  # saves do not wake us while backing off
+            else:
+                self._wake.wait(self.poll_seconds)
             self._wake.clear()
             if self._stop.is_set():
                 return
-            try:
-                self.pull()
-            except Exception:  # keep following; the next wake retries
-                log.exception("board projection failed to apply events")
+            self.catch_up()
+
+    def catch_up(self) -> None:
+        """Pull; on failure log it and pause longer before each retry."""
+        try:
+            self.pull()
+        except Exception as error:
+            first = not self.backoff
+            self.backoff = min(max(self.backoff * 2, 1.0), MAX_BACKOFF)
+            if first:
+                log.exception("read models stalled: %s", error)
+            else:
+                log.error("read models still stalled (retry in %.0f s): %s", self.backoff, error)
+        else:
+            if self.backoff:
+                log.warning("read models caught up again")
+            self.backoff = 0.0

@@ -1,12 +1,18 @@
 """Where read models keep their rows and the log position they have applied.
 
 Rows and position are written in one transaction, so a read model that
-restarts after a crash resumes exactly where it stopped.
+restarts after a crash resumes exactly where it stopped. A save names the
+position it continues from and is refused if the stored position moved, so
+two writers can never apply the same events on top of each other.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -42,6 +48,19 @@ rows = Table(
 )
 
 
+class ViewMoved(Exception):
+    """The stored position is not the one this save continues from."""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A view as stored: None for position and layout if it was never written."""
+
+    position: int | None
+    layout: int | None
+    docs: dict[str, Any]
+
+
 class ViewStore:
     def __init__(self, url: str) -> None:
         self.url = url
@@ -57,34 +76,47 @@ class ViewStore:
             if row is None or row.layout != layout:
                 self._reset(conn, view, layout)
                 return 0, {}
-            docs = conn.execute(select(rows.c.id, rows.c.doc).where(rows.c.view == view))
-            return row.position, {r.id: json.loads(r.doc) for r in docs}
+            return row.position, self._docs(conn, view)
 
-    def save(self, view: str, previous: int, position: int, docs: dict[str, Any]) -> bool:
-        """Move the view from `previous` to `position`, writing its changed rows,
-        in one transaction. Several server processes may follow one database:
-        only the first to make a given move writes it (the others find the
-        position already moved and write nothing), so nothing is applied twice.
-        """
+    def read(self, view: str) -> Stored:
+        """The view exactly as stored, changing nothing (for comparisons)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(tracking).where(tracking.c.view == view)).first()
+            docs = self._docs(conn, view)
+        return Stored(row.position if row else None, row.layout if row else None, docs)
+
+    def save(self, view: str, since: int, position: int, docs: dict[str, str]) -> None:
+        """Write changed rows (JSON text) and move the position to `position`, in
+        one transaction. `docs` holds every row changed after `since`, so the
+        save is right from any stored position between the two: several server
+        processes on one database each follow the log, and whichever is ahead
+        writes; a save the store is already past writes nothing (ViewMoved)."""
         with self.engine.begin() as conn:
             moved = conn.execute(
                 tracking.update()
-                .where(tracking.c.view == view, tracking.c.position == previous)
+                .where(
+                    tracking.c.view == view,
+                    tracking.c.position >= since,
+                    tracking.c.position < position,
+                )
                 .values(position=position)
             )
             if moved.rowcount != 1:
-                return False
+                raise ViewMoved(f"{view} is not between positions {since} and {position}")
             if docs:
                 conn.execute(delete(rows).where(rows.c.view == view, rows.c.id.in_(list(docs))))
                 conn.execute(
-                    insert(rows),
-                    [{"view": view, "id": k, "doc": json.dumps(v)} for k, v in docs.items()],
+                    insert(rows), [{"view": view, "id": k, "doc": v} for k, v in docs.items()]
                 )
-            return True
 
     def reset(self, view: str, layout: int) -> None:
         with self.engine.begin() as conn:
             self._reset(conn, view, layout)
+
+    @staticmethod
+    def _docs(conn: Any, view: str) -> dict[str, Any]:
+        found = conn.execute(select(rows.c.id, rows.c.doc).where(rows.c.view == view))
+        return {r.id: json.loads(r.doc) for r in found}
 
     @staticmethod
     def _reset(conn: Any, view: str, layout: int) -> None:
@@ -99,3 +131,37 @@ class ViewStore:
 def _sqlite_wal(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.execute("PRAGMA journal_mode=WAL")
     dbapi_conn.execute("PRAGMA synchronous=NORMAL")
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def remove_sqlite(path: Path) -> None:
+    """Delete an SQLite file with its write-ahead log and shared memory."""
+    for part in _sqlite_parts(path):
+        part.unlink(missing_ok=True)
+
+
+def replace_sqlite(fresh: Path, live: Path) -> None:
+    """Switch `live` over to the closed SQLite file `fresh` in one rename.
+
+    The live file's write-ahead log is folded in and removed first: a log left
+    beside the new file would be replayed into it."""
+    for path in (fresh, live):
+        if path.exists():
+            with sqlite3.connect(path) as conn:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.close()
+    for part in _sqlite_parts(live)[1:] + _sqlite_parts(fresh)[1:]:
+        part.unlink(missing_ok=True)
+    os.replace(fresh, live)
+    directory = os.open(live.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def _sqlite_parts(path: Path) -> list[Path]:
+    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]

@@ -239,6 +239,7 @@ class Server:
             self.process.wait(timeout=10)
 
     def token(self, username: str) -> str:
+        """A bearer token, logged in once per user (argon2 is slow on purpose)."""
         if username not in self.tokens:
             response = httpx.post(
                 f"{self.url}/auth/token", data=self.authenticator.login_form(username)

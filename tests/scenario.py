@@ -45,3 +45,20 @@ def published_post(
     api.ok("editor", f"/api/posts/{post}/approve")
     api.ok("comms", f"/api/posts/{post}/publish")
     return post
+
+
+def every_event(api: Poster) -> list[str]:
+    """Incidents taken through every kind of event there is, for tests that
+    rebuild and compare the read models. When you add an event kind, add a step
+    here: tests/test_projections.py fails while any kind is missing."""
+    incident = open_incident(api)  # Incident.Opened
+    fact = api.ok("vav", f"/api/incidents/{incident}/facts", {"text": "E. coli er påvist."})["id"]
+    api.ok("vav", f"/api/facts/{fact}/verify")  # Fact.Submitted, Fact.Verified
+    api.ok("comms", f"/api/facts/{fact}/approve")  # Fact.Approved
+    website = published_post(api, incident, [fact])  # Post.Drafted, .Approved, .Published
+    published_post(api, incident, [fact], channel="facebook", links_to=website)
+    verified_fact(api, incident, "Gjelder bare Grorud, Stovner og Alna.")
+    api.ok("comms", f"/api/incidents/{incident}/phase", {"phase": "monitoring"})
+    other = open_incident(api, title="Storm i Nordstrand", department="bym", severity="moderate")
+    api.ok("bym", f"/api/incidents/{other}/facts", {"text": "Trær over veien.", "verify": True})
+    return [incident, other]

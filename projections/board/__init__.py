@@ -13,8 +13,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from projections.view import View
+
 # Bump when the shape of a stored board row changes: the view rebuilds itself.
-LAYOUT = 4
+LAYOUT = 5
 
 Doc = dict[str, Any]
 Handler = Callable[["Board", Any], Doc]
@@ -35,7 +37,8 @@ def handles(*event_types: type) -> Callable[[Handler], Handler]:
 
 
 class Board:
-    """All incidents, keyed by id, plus which incident each item belongs to."""
+    """All incidents, keyed by id, plus which incident each item belongs to.
+    The incidents are the view's rows (see `projections.view.Model`)."""
 
     def __init__(self, docs: dict[str, Doc] | None = None) -> None:
         self.incidents: dict[str, Doc] = docs or {}
@@ -46,15 +49,21 @@ class Board:
             for item_id in doc.get(part, {})
         }
 
-    def apply(self, event: Any, position: int) -> str | None:
-        """Apply one event; return the id of the incident it changed, if any."""
+    @property
+    def rows(self) -> dict[str, Doc]:
+        return self.incidents
+
+    def apply(self, event: Any, position: int) -> tuple[str, ...]:
+        """Apply one event; return the id of the incident it changed, if any.
+        An event changes at most one incident, so each change has its own position."""
         handler = _HANDLERS.get(type(event))
         if handler is None:
-            return None
+            return ()
         doc = handler(self, event)
         doc["position"] = position
         doc["updated_at"] = iso(event.at)
-        return doc["id"]
+        _note_work(doc, event)
+        return (doc["id"],)
 
     def item(self, part: str, event: Any) -> Doc:
         """The item (fact, post, ...) an event is about."""
@@ -73,6 +82,24 @@ class Board:
         return doc
 
 
+def _note_work(doc: Doc, event: Any) -> None:
+    """Who is working on what: each person's latest act on the incident, and
+    how many acts they have done on it (where the effort goes)."""
+    by = getattr(event, "by", None)
+    if not by:
+        return
+    who = doc.setdefault("working", {}).setdefault(by["id"], {"actions": 0})
+    item = str(event.originator_id)
+    who.update(
+        name=person(by),
+        role=by.get("role"),
+        did=type(event).__qualname__,
+        item=None if item == doc["id"] else item,
+        at=iso(event.at),
+        actions=who["actions"] + 1,
+    )
+
+
 def iso(at: datetime) -> str:
     return at.isoformat()
 
@@ -88,3 +115,5 @@ def item_part(name: str) -> str:
 
 # Register every concept's handlers.
 from projections.board import facts, incidents, inquiries, posts, rumours  # noqa: E402,F401
+
+VIEW = View("board", LAYOUT, Board)

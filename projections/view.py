@@ -1,0 +1,27 @@
+"""What a read model is, to the machinery that keeps it: a name in the view
+store, a layout number, and a model built from its stored rows that applies
+events and says which rows they changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+Doc = dict[str, Any]
+
+
+class Model(Protocol):
+    rows: dict[str, Doc]
+
+    def apply(self, event: Any, position: int) -> Iterable[str]:
+        """Apply one event; return the ids of the rows it changed."""
+        ...
+
+
+@dataclass(frozen=True)
+class View:
+    name: str
+    # Bump when the stored shape of a row changes: the view rebuilds itself on start.
+    layout: int
+    model: Callable[[dict[str, Doc]], Model]
