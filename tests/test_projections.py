@@ -212,12 +212,18 @@ def test_a_view_whose_layout_changed_rebuilds_itself_on_start(log, people, store
     assert projections["board"].snapshot(str(incident))[1][0]["title"] == INCIDENT["title"]
 
 
-def test_a_save_that_does_not_continue_from_the_stored_position_writes_nothing(store):
+def test_a_save_the_store_is_already_past_writes_nothing(store):
+    """Several processes follow one database: whoever is ahead writes, once."""
     store.load("board", board.LAYOUT)
     store.save("board", 0, 3, {"a": '{"n": 1}'})
     with pytest.raises(ViewMoved):
-        store.save("board", 0, 5, {"a": '{"n": 2}'})
+        store.save("board", 0, 3, {"a": '{"n": 2}'})  # another process, same batch
+    with pytest.raises(ViewMoved):
+        store.save("board", 0, 2, {"a": '{"n": 0}'})  # behind the store
     assert store.read("board") == Stored(3, board.LAYOUT, {"a": {"n": 1}})
+    # A process with a longer batch (rows changed after 0, up to 5) may move it on.
+    store.save("board", 0, 5, {"a": '{"n": 2}'})
+    assert store.read("board") == Stored(5, board.LAYOUT, {"a": {"n": 2}})
 
 
 class Fragile:

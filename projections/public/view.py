@@ -7,6 +7,7 @@ runner hands its listeners) rather than per request.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from typing import Any, Protocol
@@ -62,7 +63,7 @@ class PublicView:
         so it is logged and the next request reads the board itself."""
         try:
             for change in changes:
-                self._put(change.position, [change.incident])
+                self._put(change.position, [json.loads(change.json)])
         except Exception:
             log.exception("public view failed to apply a board change")
 
