@@ -14,6 +14,7 @@ from api import (
     auth,
     board,
     channels,
+    desks,
     errors,
     facts,
     incidents,
@@ -21,6 +22,7 @@ from api import (
     pages,
     posts,
     public,
+    replies,
     rumours,
     webhooks,
 )
@@ -55,9 +57,11 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         channels,
         rumours,
         inquiries,
+        replies,
         webhooks,
         board,
         pages,
+        desks,
         public,
     ):
         app.include_router(module.router)

@@ -3,13 +3,18 @@ the channel in `warnings` (the post is saved all the same)."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request
 from pydantic import Field
 
 from api.commands import Accepted, ActorDep, Command, Short, Text, Versioned, done, version_of
-from crisis.posts import service
+from api.deps import runtime
+from api.i18n import error_text, pick_language, warning_text
+from crisis.channels.service import find_channel
+from crisis.errors import CrisisError
+from crisis.posts import limits, service
 
 router = APIRouter(prefix="/api", tags=["posts"])
 
@@ -68,3 +73,38 @@ def retract_post(post_id: UUID, body: RetractPost, actor: ActorDep, request: Req
 def discard_post(post_id: UUID, body: DiscardPost, actor: ActorDep, request: Request) -> Accepted:
     """Drop a draft or approved post that will not be published, with a reason."""
     return done(request, lambda log: service.discard_post(log, actor, post_id, **body.model_dump()))
+
+
+class DraftText(Command):
+    channel: Short
+    text: str = Field("", max_length=20000)
+
+
+class Preview(Command):
+    drafts: list[DraftText] = Field(min_length=1, max_length=30)
+
+
+@router.post("/posts/preview")
+def preview(body: Preview, actor: ActorDep, request: Request) -> dict[str, Any]:
+    """Counts, limits, advice and refusal for drafts, per channel, as drafting
+    would give them; nothing is saved. For live counters while writing."""
+    actor.require("draft_post")
+    lang = pick_language(request.headers.get("accept-language"), request.cookies.get("lang"))
+    log = runtime(request).log
+    return {"previews": [_preview(log, draft, lang) for draft in body.drafts]}
+
+
+def _preview(log, draft: DraftText, lang: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    result: dict[str, Any] = {"channel": draft.channel, "warnings": [], "refusal": None}
+    try:
+        channel = find_channel(log, draft.channel)
+        result.update(name=channel.name, **limits.measure(channel, draft.text))
+        warnings = limits.check(channel, draft.text)
+    except CrisisError as exc:
+        result["refusal"] = {"code": exc.code, "detail": error_text(exc.code, lang, **exc.params)}
+        return result
+    result["warnings"] = [
+        {"code": w["code"], "detail": warning_text(w["code"], lang, **w["params"])}
+        for w in warnings
+    ]
+    return result

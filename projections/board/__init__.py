@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 # Bump when the shape of a stored board row changes: the view rebuilds itself.
-LAYOUT = 4
+LAYOUT = 5
 
 Doc = dict[str, Any]
 Handler = Callable[["Board", Any], Doc]
@@ -87,4 +87,4 @@ def item_part(name: str) -> str:
 
 
 # Register every concept's handlers.
-from projections.board import facts, incidents, inquiries, posts, rumours  # noqa: E402,F401
+from projections.board import facts, incidents, inquiries, posts, replies, rumours  # noqa: E402,F401
