@@ -139,7 +139,11 @@ def _desk(
         asked=incident,
         pick=pick_incident,
         channels=[c for c in list_channels(rt.log) if c.status != "retired"],
-        client={"ui": catalogue(lang)["ui"], "warnings": catalogue(lang).get("warnings", {})},
+        client={
+            "ui": catalogue(lang)["ui"],
+            "warnings": catalogue(lang).get("warnings", {}),
+            "channels": {c.key: c.name for c in list_channels(rt.log)},
+        },
         **context,
     )
 

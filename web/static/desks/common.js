@@ -17,6 +17,11 @@ export function t(key, params = {}) {
   return fill(text, params);
 }
 
+// The channel's name from the registry (retired ones included), else its key.
+export function channelName(key) {
+  return catalogue.channels?.[key] ?? key;
+}
+
 export function warningText(warning) {
   return fill(catalogue.warnings[warning.code] ?? warning.code, warning.params ?? {});
 }
@@ -35,7 +40,7 @@ export function el(tag, attrs = {}, ...children) {
     else if (key === "checked" || key === "selected" || key === "value") node[key] = value;
     else node.setAttribute(key, value === true ? "" : value);
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child !== null && child !== undefined && child !== false) node.append(child);
   }
   return node;

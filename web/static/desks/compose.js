@@ -3,7 +3,7 @@
 // from the server's own rules (POST /api/posts/preview), never re-implemented.
 
 import {
-  badge, complain, dialog, el, factPicker, follow, incidentId, keyed, me, post, publisher, root, say,
+  badge, channelName, complain, dialog, el, factPicker, follow, incidentId, keyed, me, post, publisher, root, say,
   send, sig, t, ticked, value, warningText, when,
 } from "./common.js";
 
@@ -16,7 +16,6 @@ const picker = document.getElementById("compose-facts");
 const postsList = document.getElementById("posts");
 const template = document.getElementById("draft-template");
 const boxes = [...form.querySelectorAll("input[name=channel]")];
-const names = Object.fromEntries(boxes.map((b) => [b.value, b.dataset.name]));
 
 function chosen() {
   return boxes.filter((b) => b.checked).map((b) => b.value);
@@ -126,7 +125,8 @@ form.addEventListener("submit", async (event) => {
   if (!blocks.length) return complain(t("desk_pick_channel"));
   const cites = ticked(picker);
   const results = [];
-  let website = blocks.find((b) => b.dataset.channel === "website");
+  let failed = false;
+  const website = blocks.find((b) => b.dataset.channel === "website");
   let link = website ? null : linksTo.value || null;
   const order = website ? [website, ...blocks.filter((b) => b !== website)] : blocks;
   for (const block of order) {
@@ -138,18 +138,18 @@ form.addEventListener("submit", async (event) => {
     const advice = block.querySelector("[data-slot=advice]");
     if (ok) {
       if (channel === "website") link = answer.id;
-      results.push(t("desk_drafted_on", { channel: names[channel] }));
+      results.push(t("desk_drafted_on", { channel: channelName(channel) }));
       block.querySelector("textarea").value = "";
       advice.dataset.said = "";
       advice.replaceChildren(...answer.warnings.map((w) => el("p", { class: "warning" }, w.detail)));
     } else {
-      results.push(`${names[channel]}: ${answer.detail}`);
+      failed = true;
+      results.push(`${channelName(channel)}: ${answer.detail}`);
       advice.dataset.said = answer.detail;
       advice.replaceChildren(el("p", { class: "refusal" }, answer.detail));
       if (channel === "website") break; // the social posts need the website post
     }
   }
-  const failed = results.length !== order.length || order.some((b) => b.querySelector(".refusal"));
   (failed ? complain : say)(results.join(" "));
   measureSoon();
 });
@@ -186,7 +186,7 @@ async function act(path, message) {
 function postActions(p) {
   const buttons = [];
   const named = (text, action, onclick) => el("button", {
-    type: "button", "data-action": action, "aria-label": `${text}: ${names[p.channel] ?? p.channel}, ${p.text.slice(0, 60)}`, onclick,
+    type: "button", "data-action": action, "aria-label": `${text}: ${channelName(p.channel)}, ${p.text.slice(0, 60)}`, onclick,
   }, text);
   if (p.status === "draft" && me.role === "editor") {
     buttons.push(named(t("approve"), "approve", () => act(`/api/posts/${p.id}/approve`, t("desk_post_approved"))));
@@ -203,11 +203,15 @@ function postActions(p) {
   return buttons.length ? el("p", { class: "buttons" }, buttons) : null;
 }
 
+function followUp(p) {
+  return (incident.follow_up ?? []).find((f) => f.item === p.id);
+}
+
 function postCard(p) {
   const facts = (p.cites ?? []).map((c) => incident.facts?.[c.fact]).filter(Boolean);
   const linked = p.links_to ? incident.posts?.[p.links_to] : null;
   return el("li", { class: "card", "data-post": p.id, "data-status": p.status, "data-channel": p.channel },
-    el("p", { class: "meta-line" }, el("strong", {}, names[p.channel] ?? p.channel), " ",
+    el("p", { class: "meta-line" }, el("strong", {}, channelName(p.channel)), " ",
       badge("status", p.status, t(`status_${p.status}`)),
       ` ${t("desk_drafted_by")} ${p.drafted_by}`, p.approved_by ? `, ${t("approved_by")} ${p.approved_by}` : "",
       p.published_at ? `, ${t("status_published")} ${when(p.published_at)}` : ""),
@@ -217,8 +221,8 @@ function postCard(p) {
     p.retracted ? el("p", { class: "hint" }, `${t("status_retracted")}: `, p.retracted.reason) : null,
     facts.length ? el("p", { class: "hint" }, `${t("desk_cites")}: `, facts.map((f) => f.text).join(" · ")) : null,
     (p.warnings ?? []).map((w) => el("p", { class: "warning" }, warningText(w))),
-    (p.needs_follow_up ?? []).length ? el("p", {}, badge("need", "follow-up", t("desk_needs_follow_up",
-      { change: t(`desk_change_${p.needs_follow_up[0].change}`) }))) : null,
+    followUp(p) ? el("p", {}, badge("need", "follow-up", t("desk_needs_follow_up",
+      { change: t(`desk_change_${followUp(p).change}`) }))) : null,
     postActions(p));
 }
 
@@ -230,7 +234,7 @@ function renderPosts() {
   }
   if (postsList.querySelector(".empty")) postsList.replaceChildren();
   keyed(postsList, posts.map((p) => ({
-    key: p.id, sig: sig(p, (p.cites ?? []).map((c) => incident.facts?.[c.fact]?.text)), item: p,
+    key: p.id, sig: sig(p, followUp(p), (p.cites ?? []).map((c) => incident.facts?.[c.fact]?.text)), item: p,
   })), postCard);
 }
 

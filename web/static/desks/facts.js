@@ -3,7 +3,7 @@
 // that rested on an older revision. Each fact shows what cites it.
 
 import {
-  badge, dialog, el, follow, incidentId, keyed, me, post, publisher, root, say, sig, t, value, when,
+  badge, channelName, dialog, el, follow, incidentId, keyed, me, post, publisher, root, say, sig, t, value, when,
 } from "./common.js";
 
 let incident = null;
@@ -85,12 +85,12 @@ function citers(fact) {
   const found = [];
   for (const p of Object.values(incident.posts ?? {})) {
     const cite = (p.cites ?? []).find((c) => c.fact === fact.id);
-    if (cite) found.push({ item: p, cite, label: `${t("desk_post_on")} ${p.channel}: ${p.text}`,
+    if (cite) found.push({ item: p, cite, label: `${t("desk_post_on")} ${channelName(p.channel)}: ${p.text}`,
       state: t(`status_${p.status}`) });
   }
   for (const i of Object.values(incident.inquiries ?? {})) {
     const cite = (i.cites ?? []).find((c) => c.fact === fact.id);
-    if (cite) found.push({ item: i, cite, label: t("desk_answer_to", { handle: i.handle, channel: i.channel }),
+    if (cite) found.push({ item: i, cite, label: t("desk_answer_to", { handle: i.handle, channel: channelName(i.channel) }),
       state: t(`inquiry_status_${i.status}`) });
   }
   return found;
@@ -100,7 +100,8 @@ function citedBy(fact) {
   const found = citers(fact);
   if (!found.length) return el("p", { class: "hint" }, t("desk_not_cited"));
   return el("ul", { class: "citers" }, found.map(({ item, cite, label, state }) => {
-    const pending = (item.needs_follow_up ?? []).find((f) => f.fact === fact.id);
+    // The incident's follow-up list leaves out settled items (a retracted post).
+    const pending = (incident.follow_up ?? []).find((f) => f.item === item.id && f.fact === fact.id);
     const done = (item.followed_up ?? []).filter((f) => f.fact === fact.id);
     return el("li", { "data-item": item.id },
       el("span", { class: "text" }, label), " ",
@@ -132,7 +133,7 @@ function factCard(fact) {
     el("p", { class: "text", id: heading }, fact.text),
     el("p", { class: "meta-line" },
       badge("status", fact.status, t(`status_${fact.status}`)),
-      ` ${t("revision")} ${fact.revision}. ${by.join(", ")}.`),
+      ` ${t("revision")} ${fact.revision} · ${by.join(", ")}`),
     actions(fact),
     el("h3", { class: "small-heading" }, t("desk_cited_by")),
     citedBy(fact),
@@ -150,7 +151,8 @@ function render() {
   if (list.querySelector(".empty")) list.replaceChildren();
   keyed(list, facts.map((fact) => ({
     key: fact.id,
-    sig: sig(fact, citers(fact).map(({ item }) => [item.id, item.status, item.needs_follow_up, item.followed_up])),
+    sig: sig(fact, incident.follow_up,
+      citers(fact).map(({ item }) => [item.id, item.status, item.followed_up])),
     item: fact,
   })), factCard);
 }

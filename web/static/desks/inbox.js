@@ -3,7 +3,7 @@
 // a group; saved replies; keyboard shortcuts (listed on the page).
 
 import {
-  badge, complain, el, factPicker, follow, get, incidentId, keyed, me, post, root, say, sig, t,
+  badge, channelName, complain, el, factPicker, follow, get, incidentId, keyed, me, post, root, say, sig, t,
   tick, ticked, value, when,
 } from "./common.js";
 
@@ -18,8 +18,6 @@ const filters = document.getElementById("filters");
 const detail = document.getElementById("detail");
 const actions = document.getElementById("actions");
 const count = document.getElementById("count");
-const channelNames = Object.fromEntries(
-  [...document.querySelectorAll("#f-channel option")].filter((o) => o.value).map((o) => [o.value, o.textContent]));
 
 const forms = {
   answer: document.getElementById("answer-form"),
@@ -59,10 +57,6 @@ function visible() {
   }).sort((a, b) => (a.status === "open" ? 0 : 1) - (b.status === "open" ? 0 : 1)
     || (a.status === "open" ? a.priority - b.priority || a.received_at.localeCompare(b.received_at)
       : b.received_at.localeCompare(a.received_at)));
-}
-
-function channelName(key) {
-  return channelNames[key] ?? key;
 }
 
 function queueItem(item) {
