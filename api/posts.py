@@ -22,7 +22,10 @@ router = APIRouter(prefix="/api", tags=["posts"])
 class DraftPost(Command):
     channel: Short = Field(examples=["website"])
     text: Text
-    cites: list[UUID] = Field(min_length=1, max_length=50)
+    cites: list[UUID] = Field(
+        max_length=50,
+        description="The approved facts it rests on (at least one; the rule says why).",
+    )
     links_to: UUID | None = Field(None, description="The website post this post builds on.")
 
 

@@ -34,19 +34,19 @@ function limits(c) {
 
 const change = dialog("dlg-channel", {
   setup: (form, channel, box) => {
-    box.dataset.key = channel.key;
+    box.dataset.forKey = channel.key;
     fill(form, channel);
     form.elements.status.disabled = channel.canonical;
   },
   onSubmit: async (form, data) => {
-    const channel = registry.channels.find((c) => c.key === data.key);
+    const channel = registry.channels.find((c) => c.key === data.forKey);
     const changes = {};
     for (const name of FIELDS) {
       if (form.elements[name].disabled) continue;
       const now = read(form, name);
       if (now !== (channel[name] ?? (NUMBERS.has(name) ? null : ""))) changes[name] = now;
     }
-    const done = await post(`/api/channels/${data.key}/change`, { ...changes, version: registry.version });
+    const done = await post(`/api/channels/${data.forKey}/change`, { ...changes, version: registry.version });
     if (done) {
       say(t("desk_channel_changed", { channel: changes.name ?? channel.name }));
       await load();
@@ -57,11 +57,11 @@ const change = dialog("dlg-channel", {
 
 const retire = dialog("dlg-retire", {
   setup: (form, channel, box) => {
-    box.dataset.key = channel.key;
+    box.dataset.forKey = channel.key;
     box.querySelector("[data-slot=current]").textContent = channel.name;
   },
   onSubmit: async (form, data) => {
-    const done = await post(`/api/channels/${data.key}/retire`, { reason: value(form, "reason"), version: registry.version });
+    const done = await post(`/api/channels/${data.forKey}/retire`, { reason: value(form, "reason"), version: registry.version });
     if (done) {
       say(t("desk_channel_retire_done"));
       await load();

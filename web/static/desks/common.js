@@ -212,15 +212,15 @@ export function dialog(id, { setup, onSubmit }) {
   let opener = null;
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const button = form.querySelector("button[type=submit]");
-    button.disabled = true;
+    if (form.getAttribute("aria-busy") === "true") return; // not `disabled`: keeps the focus
+    form.setAttribute("aria-busy", "true");
     try {
       if (await onSubmit(form, box.dataset)) {
         box.close();
         form.reset();
       }
     } finally {
-      button.disabled = false;
+      form.setAttribute("aria-busy", "false");
     }
   });
   box.querySelector("[data-close]")?.addEventListener("click", () => box.close());

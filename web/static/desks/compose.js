@@ -156,21 +156,21 @@ form.addEventListener("submit", async (event) => {
 
 // The incident's posts: approve (editor), publish, discard a draft, retract a published one.
 const discard = dialog("dlg-discard", {
-  setup: (f, p, box) => { box.dataset.post = p.id; box.querySelector("[data-slot=current]").textContent = p.text; },
+  setup: (f, p, box) => { box.dataset.forPost = p.id; box.querySelector("[data-slot=current]").textContent = p.text; },
   onSubmit: async (f, data) => {
-    const done = await post(`/api/posts/${data.post}/discard`, { reason: value(f, "reason") });
+    const done = await post(`/api/posts/${data.forPost}/discard`, { reason: value(f, "reason") });
     if (done) say(t("desk_post_discarded"));
     return done;
   },
 });
 const retract = dialog("dlg-retract", {
   setup: (f, p, box) => {
-    box.dataset.post = p.id;
+    box.dataset.forPost = p.id;
     box.querySelector("[data-slot=current]").textContent = p.text;
     factPicker(document.getElementById("retract-facts"), incident, "retract-cites");
   },
   onSubmit: async (f, data) => {
-    const done = await post(`/api/posts/${data.post}/retract`, {
+    const done = await post(`/api/posts/${data.forPost}/retract`, {
       reason: value(f, "reason"), apology: value(f, "apology"), cites: ticked(document.getElementById("retract-facts")),
     });
     if (done) say(t("desk_post_retracted"));

@@ -11,13 +11,12 @@ const list = document.getElementById("facts");
 
 const correct = dialog("dlg-correct", {
   setup: (form, fact, box) => {
-    box.dataset.fact = fact.id;
-    box.dataset.version = fact.version ?? "";
+    box.dataset.forFact = fact.id;
     box.querySelector("[data-slot=current]").textContent = fact.text;
     form.elements.text.value = fact.text;
   },
   onSubmit: async (form, data) => {
-    const done = await post(`/api/facts/${data.fact}/correct`,
+    const done = await post(`/api/facts/${data.forFact}/correct`,
       { text: value(form, "text"), reason: value(form, "reason") });
     if (done) say(t("desk_fact_corrected"));
     return done;
@@ -26,11 +25,11 @@ const correct = dialog("dlg-correct", {
 
 const withdraw = dialog("dlg-withdraw", {
   setup: (form, fact, box) => {
-    box.dataset.fact = fact.id;
+    box.dataset.forFact = fact.id;
     box.querySelector("[data-slot=current]").textContent = fact.text;
   },
   onSubmit: async (form, data) => {
-    const done = await post(`/api/facts/${data.fact}/withdraw`, { reason: value(form, "reason") });
+    const done = await post(`/api/facts/${data.forFact}/withdraw`, { reason: value(form, "reason") });
     if (done) say(t("desk_fact_withdrawn"));
     return done;
   },
@@ -38,13 +37,13 @@ const withdraw = dialog("dlg-withdraw", {
 
 const followUp = dialog("dlg-follow-up", {
   setup: (form, { fact, item, label }, box) => {
-    box.dataset.fact = fact;
-    box.dataset.item = item;
+    box.dataset.forFact = fact;
+    box.dataset.forItem = item;
     box.querySelector("[data-slot=current]").textContent = label;
   },
   onSubmit: async (form, data) => {
-    const done = await post(`/api/facts/${data.fact}/follow-up`,
-      { item: data.item, note: value(form, "note") });
+    const done = await post(`/api/facts/${data.forFact}/follow-up`,
+      { item: data.forItem, note: value(form, "note") });
     if (done) say(t("desk_follow_up_recorded"));
     return done;
   },

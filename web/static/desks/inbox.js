@@ -188,12 +188,13 @@ async function act(path, body, message) {
 function onSubmit(form, handler) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const button = form.querySelector("button[type=submit]");
-    button.disabled = true;
+    // Not `disabled`: that would throw the keyboard focus off the button.
+    if (form.getAttribute("aria-busy") === "true") return;
+    form.setAttribute("aria-busy", "true");
     try {
       if (await handler(form)) form.reset();
     } finally {
-      button.disabled = false;
+      form.setAttribute("aria-busy", "false");
     }
   });
 }
@@ -342,7 +343,7 @@ function openForm(name) {
     return;
   }
   box.open = true;
-  box.querySelector("textarea, select, input")?.focus();
+  (box.querySelector("textarea") ?? box.querySelector("select, input"))?.focus();
 }
 
 document.addEventListener("keydown", (event) => {
@@ -350,10 +351,8 @@ document.addEventListener("keydown", (event) => {
   if (document.querySelector("dialog[open]")) return;
   const typing = event.target.closest?.("input, textarea, select, [contenteditable]");
   if (event.key === "Escape") {
-    if (typing || actions.contains(event.target)) {
-      event.preventDefault();
-      focusSelectedItem();
-    }
+    event.preventDefault();
+    focusSelectedItem();
     return;
   }
   if (typing) return;

@@ -14,7 +14,7 @@ function facts(cites) {
 }
 
 function withinDialog(box, rumour) {
-  box.dataset.rumour = rumour.id;
+  box.dataset.forRumour = rumour.id;
   box.querySelector("[data-slot=current]").textContent = rumour.claim;
 }
 
@@ -28,7 +28,7 @@ const sight = dialog("dlg-sight", {
     if (inquiry) form.elements.channel.value = incident.inquiries[inquiry].channel;
   },
   onSubmit: async (form, data) => {
-    const done = await post(`/api/rumours/${data.rumour}/sightings`, {
+    const done = await post(`/api/rumours/${data.forRumour}/sightings`, {
       channel: value(form, "channel"), where: value(form, "where"),
       reach: Number(value(form, "reach") || 0), inquiry_id: value(form, "inquiry_id") || null,
     });
@@ -43,7 +43,7 @@ const assess = dialog("dlg-assess", {
     form.elements.assessment.value = rumour.assessment;
   },
   onSubmit: async (form, data) => {
-    const done = await post(`/api/rumours/${data.rumour}/assess`,
+    const done = await post(`/api/rumours/${data.forRumour}/assess`,
       { assessment: value(form, "assessment"), note: value(form, "note") });
     if (done) say(t("desk_rumour_assessed"));
     return done;
@@ -80,7 +80,7 @@ const correct = dialog("dlg-correct", {
   },
   onSubmit: async (form, data) => {
     const [via, id] = value(form, "source").split(":");
-    const done = await post(`/api/rumours/${data.rumour}/correct`,
+    const done = await post(`/api/rumours/${data.forRumour}/correct`,
       via === "post" ? { post_id: id } : { inquiry_id: id });
     if (done) say(t("desk_rumour_corrected"));
     return done;
@@ -90,7 +90,7 @@ const correct = dialog("dlg-correct", {
 const close = dialog("dlg-close", {
   setup: (form, rumour, box) => withinDialog(box, rumour),
   onSubmit: async (form, data) => {
-    const done = await post(`/api/rumours/${data.rumour}/close`, { resolution: value(form, "resolution") });
+    const done = await post(`/api/rumours/${data.forRumour}/close`, { resolution: value(form, "resolution") });
     if (done) say(t("desk_rumour_close_done"));
     return done;
   },
