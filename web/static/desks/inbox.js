@@ -76,6 +76,8 @@ function queueItem(item) {
         : badge("category", "none", t("desk_uncategorised")),
       state && item.status === "open" ? badge("sla", state, t(`sla_${state}`)) : null,
       item.assigned_to ? badge("assigned", "yes", `${t("desk_assignee")}: ${item.assigned_to.name}`) : null,
+      item.escalation ? badge("sla", "at_risk", t("desk_escalated_short")) : null,
+      item.holding_reply && item.status === "open" ? badge("holding", "sent", t("desk_holding_short")) : null,
       item.watch_match ? badge("watch", "match", t("watch_match", { phrase: item.watch_match })) : null,
       item.archive_worthy ? badge("archive", "yes", t("desk_archive_worthy_short")) : null)));
 }
