@@ -140,6 +140,7 @@ form.addEventListener("submit", async (event) => {
       if (channel === "website") link = answer.id;
       results.push(t("desk_drafted_on", { channel: channelName(channel) }));
       block.querySelector("textarea").value = "";
+      showPreviewText(block);
       advice.dataset.said = "";
       advice.replaceChildren(...answer.warnings.map((w) => el("p", { class: "warning" }, w.detail)));
     } else {
