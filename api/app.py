@@ -15,6 +15,7 @@ from api import (
     auth,
     board,
     channels,
+    desks,
     docs,
     errors,
     facts,
@@ -24,6 +25,7 @@ from api import (
     pages,
     posts,
     public,
+    replies,
     rumours,
     webhooks,
 )
@@ -64,9 +66,11 @@ def create_app(
         channels,
         rumours,
         inquiries,
+        replies,
         webhooks,
         board,
         pages,
+        desks,
         public,
     ):
         app.include_router(module.router)

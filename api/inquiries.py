@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -20,8 +20,15 @@ from api.commands import Accepted, Command, Short, Versioned, done
 from api.deps import allowed, runtime
 from crisis.errors import NotFound
 from crisis.inquiries import service
-from crisis.people.model import Actor, Role
-from projections.board.inquiries import follow_up, load_per_channel, policy_of, queue
+from crisis.people.model import PERMISSIONS, Actor, Role
+from projections.board.inquiries import (
+    follow_up,
+    load_per_channel,
+    needs_answer,
+    policy_of,
+    queue,
+)
+from projections.similar import THRESHOLD, similar_groups
 
 router = APIRouter(prefix="/api", tags=["inquiries"])
 
@@ -84,6 +91,16 @@ class Moderate(Versioned):
         False, description="Block the profile (only a fake profile spreading spam)."
     )
     fake_profile: bool = Field(False, description="The profile is fake, not a real person's.")
+
+
+class AnswerGroup(Command):
+    inquiries: list[UUID] = Field(
+        min_length=1, max_length=100, description="The inquiries staff confirmed as one question."
+    )
+    text: Reply
+    cites: list[UUID] = Field(
+        default_factory=list, max_length=50, description="The approved facts it rests on."
+    )
 
 
 class ArchiveWorthy(Versioned):
@@ -160,6 +177,20 @@ def answer(
     """Answer, citing approved facts, signed with your name. Never case handling."""
     return done(
         request, lambda log: service.answer_inquiry(log, actor, inquiry_id, **body.model_dump())
+    )
+
+
+@router.post("/inquiries/answer-group", response_model=Accepted)
+def answer_group(
+    body: AnswerGroup, actor: Annotated[Actor, Depends(allowed("handle_inquiry"))], request: Request
+) -> Accepted:
+    """One approved reply to each of a confirmed group of near-identical inquiries,
+    saved in one transaction: all are answered, or (on any refusal) none."""
+    return done(
+        request,
+        lambda log: service.answer_group(
+            log, actor, body.inquiries, text=body.text, cites=body.cites
+        ),
     )
 
 
@@ -273,6 +304,48 @@ def my_follow_up(
         "now": now.isoformat(),
         "inquiries": follow_up(incident, actor.id, now),
     }
+
+
+@router.get("/incidents/{incident_id}/inquiries/similar")
+def similar(
+    incident_id: UUID,
+    actor: Annotated[Actor, Depends(allowed("handle_inquiry"))],
+    request: Request,
+    threshold: Annotated[int, Query(ge=50, le=100)] = THRESHOLD,
+) -> dict[str, Any]:
+    """Open inquiries still owed an answer, in groups of near-identical texts
+    (rapidfuzz token-sort ratio at or above `threshold`), for staff to confirm."""
+    position, incident, _ = _incident(request, actor, incident_id)
+    items = sorted(
+        (
+            i
+            for i in incident.get("inquiries", {}).values()
+            if i["status"] == "open" and needs_answer(i) and i["category"] != "case_handling"
+        ),
+        key=lambda i: i["received_at"],
+    )
+    return {"position": position, "groups": similar_groups(items, threshold)}
+
+
+class Handler(BaseModel):
+    id: str
+    name: str
+    role: str
+
+
+@router.get("/handlers", response_model=list[Handler])
+def handlers(
+    actor: Annotated[Actor, Depends(allowed("handle_inquiry"))], request: Request
+) -> list[Handler]:
+    """The active people an inquiry can be assigned to (those who may answer)."""
+    actor.require("view_board")
+    roles = [r.value for r in PERMISSIONS["handle_inquiry"]]
+    query = (
+        select(users).where(users.c.active, users.c.role.in_(roles)).order_by(users.c.display_name)
+    )
+    with runtime(request).accounts.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [Handler(id=r.id, name=r.display_name, role=r.role) for r in rows]
 
 
 def _incident(

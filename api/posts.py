@@ -3,16 +3,19 @@ the channel in `warnings` (the post is saved all the same)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import Field
 
 from api.commands import Accepted, Command, Short, Text, Versioned, done, version_of
-from api.deps import allowed
+from api.deps import allowed, runtime
+from api.i18n import error_text, pick_language, warning_text
+from crisis.channels.service import find_channel
+from crisis.errors import CrisisError
 from crisis.people.model import Actor
-from crisis.posts import service
+from crisis.posts import limits, service
 
 router = APIRouter(prefix="/api", tags=["posts"])
 
@@ -20,7 +23,10 @@ router = APIRouter(prefix="/api", tags=["posts"])
 class DraftPost(Command):
     channel: Short = Field(examples=["website"])
     text: Text
-    cites: list[UUID] = Field(min_length=1, max_length=50)
+    cites: list[UUID] = Field(
+        max_length=50,
+        description="The approved facts it rests on (at least one; the rule says why).",
+    )
     links_to: UUID | None = Field(None, description="The website post this post builds on.")
 
 
@@ -92,3 +98,40 @@ def discard_post(
 ) -> Accepted:
     """Drop a draft or approved post that will not be published, with a reason."""
     return done(request, lambda log: service.discard_post(log, actor, post_id, **body.model_dump()))
+
+
+class DraftText(Command):
+    channel: Short
+    text: str = Field("", max_length=20000)
+
+
+class Preview(Command):
+    drafts: list[DraftText] = Field(min_length=1, max_length=30)
+
+
+@router.post("/posts/preview")
+def preview(
+    body: Preview, actor: Annotated[Actor, Depends(allowed("draft_post"))], request: Request
+) -> dict[str, Any]:
+    """Counts, limits, advice and refusal for drafts, per channel, as drafting
+    would give them; nothing is saved. For live counters while writing."""
+    actor.require("draft_post")
+    lang = pick_language(request.headers.get("accept-language"), request.cookies.get("lang"))
+    log = runtime(request).log
+    return {"previews": [_preview(log, draft, lang) for draft in body.drafts]}
+
+
+def _preview(log, draft: DraftText, lang: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    result: dict[str, Any] = {"channel": draft.channel, "warnings": [], "refusal": None}
+    try:
+        channel = find_channel(log, draft.channel)
+        result.update(name=channel.name, **limits.measure(channel, draft.text))
+        warnings = limits.check(channel, draft.text)
+    except CrisisError as exc:
+        result["refusal"] = {"code": exc.code, "detail": error_text(exc.code, lang, **exc.params)}
+        return result
+    result["warnings"] = [
+        {"code": w["code"], "detail": warning_text(w["code"], lang, **w["params"])}
+        for w in warnings
+    ]
+    return result

@@ -175,6 +175,38 @@ def answer_inquiry(
     return _change(log, actor, inquiry_id, version, answer)
 
 
+MAX_GROUP = 100
+
+
+def answer_group(
+    log: CrisisLog,
+    actor: Actor,
+    inquiry_ids: Sequence[UUID],
+    *,
+    text: str,
+    cites: list[UUID],
+) -> Saved:
+    """One approved reply to a group of near-identical inquiries that staff
+    confirmed: each gets its own answer, all saved in one transaction, so a
+    refusal for any one of them (closed meanwhile, case handling) writes nothing."""
+    actor.require("handle_inquiry")
+    ids = list(dict.fromkeys(inquiry_ids))
+    if not ids:
+        raise Refused("group_empty")
+    if len(ids) > MAX_GROUP:
+        raise Refused("group_too_large", size=len(ids), max=MAX_GROUP)
+    inquiries = [log.load(Inquiry, i) for i in ids]
+    incident_id = inquiries[0].incident_id
+    if any(i.incident_id != incident_id for i in inquiries):
+        raise Refused("group_of_several_incidents")
+    for fact_id in cites:
+        citable_fact(log, fact_id, incident_id)
+    by, at = actor.as_record(), log.clock.now()
+    for inquiry in inquiries:
+        inquiry.answer(text, cites, by, at)
+    return log.record(*inquiries)
+
+
 def refer_inquiry(
     log: CrisisLog,
     actor: Actor,

@@ -30,6 +30,25 @@ def check(channel: Channel, text: str) -> list[dict]:
     return warnings
 
 
+def measure(channel: Channel, text: str) -> dict:
+    """The counts a writer needs while drafting, measured as `check` measures them."""
+    counts = {
+        "counting": channel.counting,
+        "chars": length(channel, text),
+        "max_chars": channel.max_chars,
+        "advised_chars": channel.advised_chars,
+    }
+    if channel.counting == "sms":
+        measured = sms.measure(text)
+        counts.update(
+            encoding=measured.encoding,
+            units=measured.units,
+            segments=measured.segments,
+            max_segments=channel.max_segments,
+        )
+    return counts
+
+
 def require_publishing(channel: Channel) -> None:
     if channel.status == "retired":
         raise Refused("channel_retired", channel=channel.name)

@@ -16,7 +16,7 @@ from typing import Any
 from projections.view import View
 
 # Bump when the shape of a stored board row changes: the view rebuilds itself.
-LAYOUT = 5
+LAYOUT = 6
 
 Doc = dict[str, Any]
 Handler = Callable[["Board", Any], Doc]
@@ -114,6 +114,6 @@ def item_part(name: str) -> str:
 
 
 # Register every concept's handlers.
-from projections.board import facts, incidents, inquiries, posts, rumours  # noqa: E402,F401
+from projections.board import facts, incidents, inquiries, posts, replies, rumours  # noqa: E402,F401
 
 VIEW = View("board", LAYOUT, Board)

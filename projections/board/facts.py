@@ -1,9 +1,10 @@
 """Facts on the board, their revisions, and what needs follow-up when one changes.
 
 Fact item fields: text (the current revision's), revision, status (submitted,
-verified, approved, withdrawn), submitted_by, verified_by, approved_by,
-updated_at, and history: [{"revision", "text", "change" (submitted, corrected,
-withdrawn), "reason", "by", "at"}], oldest first.
+verified, approved, withdrawn), department (the key of the department that owns
+it), submitted_by, verified_by, approved_by, updated_at, and history:
+[{"revision", "text", "change" (submitted, corrected, withdrawn), "reason",
+"by", "at"}], oldest first.
 
 Follow-up, for every item part (`ITEM_PARTS`): an item that cites facts
 carries `cites: [{"fact", "revision"}]` (use `citations`). When a fact is
@@ -35,6 +36,7 @@ def submitted(board: Board, e: Fact.Submitted) -> Doc:
         e,
         {
             "text": e.text,
+            "department": e.department,
             "revision": 1,
             "status": "submitted",
             "submitted_by": person(e.by),

@@ -1,0 +1,1 @@
+"""Saved replies: approved answers kept for reuse in one incident's inbox."""
