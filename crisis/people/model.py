@@ -41,6 +41,9 @@ PERMISSIONS: dict[str, set[Role]] = {
     "handle_inquiry": _PUBLISHERS,
     "moderate_inquiry": _PUBLISHERS,
     "view_board": {Role.COMMS, Role.EDITOR, Role.DEPARTMENT, Role.REVIEWER, Role.ADMIN},
+    # Post-incident review: reviewers look back; the staff who acted may look too.
+    "review": {Role.REVIEWER, Role.ADMIN, Role.COMMS, Role.EDITOR},
+    "pin_moment": {Role.REVIEWER},
 }
 
 # Commands on a department's own facts: a department user may act only
