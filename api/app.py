@@ -21,6 +21,7 @@ from api import (
     pages,
     posts,
     public,
+    review,
     rumours,
     webhooks,
 )
@@ -59,6 +60,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         board,
         pages,
         public,
+        review,
     ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
