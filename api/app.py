@@ -26,6 +26,7 @@ from api import (
     posts,
     public,
     replies,
+    review,
     rumours,
     webhooks,
 )
@@ -72,6 +73,7 @@ def create_app(
         pages,
         desks,
         public,
+        review,
     ):
         app.include_router(module.router)
     app.include_router(admin.pages)

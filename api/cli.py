@@ -97,6 +97,29 @@ def main(argv: list[str] | None = None) -> int:
     _store_options(check)
     check.set_defaults(run=_check)
 
+    review = commands.add_parser(
+        "review",
+        help="write an incident's review report (HTML or JSON)",
+        description="Write the post-incident review of one incident: the figures with their "
+        "definitions, charts, the timeline, the pinned moments, the facts as finally stated and "
+        "the archive-worthy inquiries. HTML is one self-contained, printable file.",
+    )
+    review.add_argument("incident", help="the incident's id")
+    review.add_argument("--out", help="file to write (default: standard output)")
+    review.add_argument("--format", choices=["html", "json"], default="html")
+    review.add_argument("--lang", choices=["nb", "en"], default="nb")
+    _store_options(review)
+    review.set_defaults(run=_review)
+
+    checkpoints = commands.add_parser(
+        "checkpoints",
+        help="prepare replay checkpoints and the review timeline in one pass",
+        description="Read the log once, writing a board checkpoint every few thousand events "
+        "and bringing the review timeline up to date, so replays and the review page start fast.",
+    )
+    _store_options(checkpoints)
+    checkpoints.set_defaults(run=_checkpoints)
+
     args = parser.parse_args(argv)
     return args.run(args) or 0
 
@@ -323,6 +346,57 @@ def _replay(args: argparse.Namespace) -> int:
         log.close()
         store.close()
     print(json.dumps(moment.as_json(args.incident), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _review(args: argparse.Namespace) -> int:
+    import json
+
+    from api.narrate import channel_names
+    from api.report import render_report, report_data
+    from crisis.log import CrisisLog
+    from projections.review import ReviewViews
+    from projections.store import ViewStore
+
+    settings = Settings.from_env(args.data_dir, args.database_url)
+    log, store = CrisisLog(env=settings.event_store_env), ViewStore(settings.views_url)
+    try:
+        channels = channel_names(log)
+        data = report_data(ReviewViews(log, store), args.incident, args.lang, channels)
+        if data is None:
+            print(f"crisis: no incident {args.incident!r} in the log", file=sys.stderr)
+            return 2
+        if args.format == "json":
+            text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        else:
+            text = render_report(data, channels)
+    finally:
+        log.close()
+        store.close()
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as out:
+            out.write(text)
+        print(f"crisis: wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _checkpoints(args: argparse.Namespace) -> int:
+    from crisis.log import CrisisLog
+    from projections.replay import EVERY, board_at
+    from projections.store import ViewStore
+    from projections.timeline import Timeline
+
+    settings = Settings.from_env(args.data_dir, args.database_url)
+    log, store = CrisisLog(env=settings.event_store_env), ViewStore(settings.views_url)
+    try:
+        position = board_at(log, store).position
+        Timeline(store).catch_up(log)
+    finally:
+        log.close()
+        store.close()
+    print(f"crisis: checkpoints every {EVERY} events up to position {position}; timeline ready")
     return 0
 
 

@@ -62,6 +62,15 @@ class Checkpoints:
                 )
             )
 
+    def latest(self, position: int) -> int:
+        """The position of the latest checkpoint at or before `position` (0: none)."""
+        query = select(checkpoints.c.position).where(
+            checkpoints.c.layout == board.LAYOUT, checkpoints.c.position <= position
+        )
+        with self.engine.connect() as conn:
+            found = conn.execute(query.order_by(checkpoints.c.position.desc()).limit(1)).first()
+        return found.position if found else 0
+
     def nearest(self, position: int | None, at: datetime | None) -> Moment:
         """The latest checkpoint at or before the moment, or the empty board."""
         query = select(checkpoints).where(checkpoints.c.layout == board.LAYOUT)
@@ -89,7 +98,18 @@ def board_at(
 ) -> Moment:
     """The board after the last event at or before `position` / `at`."""
     saved = Checkpoints(store)
-    moment = saved.nearest(position, at)
+    return advance(log, saved, saved.nearest(position, at), position, at)
+
+
+def advance(
+    log: CrisisLog,
+    saved: Checkpoints,
+    moment: Moment,
+    position: int | None = None,
+    at: datetime | None = None,
+) -> Moment:
+    """Move `moment` forward, in place, to the last event at or before `position` / `at`,
+    saving a checkpoint at every multiple of `EVERY` it passes."""
     while True:
         notifications = log.recorder.select_notifications(
             start=moment.position + 1, limit=BATCH, stop=position

@@ -62,3 +62,109 @@ def every_event(api: Poster) -> list[str]:
     other = open_incident(api, title="Storm i Nordstrand", department="bym", severity="moderate")
     api.ok("bym", f"/api/incidents/{other}/facts", {"text": "Trær over veien.", "verify": True})
     return [incident, other]
+
+
+def whole_incident(api: Poster, step: Any = lambda: None) -> dict[str, str]:
+    """The boil-water notice through rumours, inquiries, a fact correction and a
+    retraction with apology; `step()` is called after each part (e.g. to capture
+    the board and move the clock)."""
+    incident = open_incident(api)
+    step()
+    api.ok("comms", f"/api/incidents/{incident}/crisis-mode", {"on": True, "sla_minutes": 30})
+    fact = approved_fact(api, incident, "Kok vannet i minst ett minutt.")
+    step()
+    website = published_post(api, incident, [fact], text="Kokevarsel: kok vannet.")
+    facebook = published_post(
+        api, incident, [fact], channel="facebook", links_to=website, text="Kok vannet!"
+    )
+    step()
+    api.ok("comms", f"/api/incidents/{incident}/watch-list", {"phrase": "giftig"})
+    rumour = api.ok(
+        "comms",
+        f"/api/incidents/{incident}/rumours",
+        {"claim": "Vannet er giftig", "channel": "facebook", "where": "Gruppe", "reach": 300},
+    )["id"]
+    step()
+    question = api.ok(
+        "comms",
+        f"/api/incidents/{incident}/inquiries",
+        {"channel": "facebook", "handle": "@jon", "text": "Er vannet giftig etter koking?"},
+    )["id"]
+    case = api.ok(
+        "comms",
+        f"/api/incidents/{incident}/inquiries",
+        {"channel": "x", "handle": "@per", "text": "Hva skjer med søknaden min?"},
+    )["id"]
+    spam = api.ok(
+        "comms",
+        f"/api/incidents/{incident}/inquiries",
+        {"channel": "facebook", "handle": "@bot", "text": "Kjøp billig vannfilter!"},
+    )["id"]
+    api.ok("comms", f"/api/inquiries/{question}/holding-reply", {"text": "Vi sjekker."})
+    step()
+    api.ok(
+        "comms",
+        f"/api/rumours/{rumour}/sightings",
+        {"channel": "x", "where": "Tråd", "reach": 50, "inquiry_id": None},
+    )
+    api.ok(
+        "comms",
+        f"/api/rumours/{rumour}/assess",
+        {"assessment": "false", "note": "Koking dreper E. coli."},
+    )
+    api.ok(
+        "comms",
+        f"/api/inquiries/{question}/answer",
+        {"text": "Nei, kokt vann er trygt.", "cites": [fact]},
+    )
+    api.ok("comms", f"/api/rumours/{rumour}/correct", {"post_id": facebook})
+    api.ok("comms", f"/api/inquiries/{case}/triage", {"category": "case_handling"})
+    api.ok(
+        "comms",
+        f"/api/inquiries/{case}/refer",
+        {"to": "postmottak", "reply": "Send det til postmottak."},
+    )
+    api.ok(
+        "comms",
+        f"/api/inquiries/{case}/archive-worthy",
+        {"worthy": True, "reason": "Gjelder en søknad."},
+    )
+    api.ok("comms", f"/api/inquiries/{spam}/triage", {"category": "spam"})
+    api.ok(
+        "comms", f"/api/inquiries/{spam}/moderate", {"action": "delete", "reason": "Spam slettes."}
+    )
+    step()
+    api.ok(
+        "vav",
+        f"/api/facts/{fact}/correct",
+        {"text": "Kok vannet i minst tre minutter.", "reason": "Nytt råd fra Mattilsynet."},
+    )
+    api.ok("comms", f"/api/facts/{fact}/approve")
+    step()
+    apology = api.ok(
+        "comms",
+        f"/api/posts/{facebook}/retract",
+        {
+            "reason": "Feil koketid.",
+            "apology": "Vi beklager: kok vannet i tre minutter.",
+            "cites": [fact],
+        },
+    )["id"]
+    api.ok("editor", f"/api/posts/{apology}/approve")
+    api.ok("comms", f"/api/posts/{apology}/publish")
+    api.ok(
+        "comms", f"/api/facts/{fact}/follow-up", {"item": website, "note": "Nettsiden oppdatert."}
+    )
+    api.ok("comms", f"/api/rumours/{rumour}/close", {"resolution": "Rettet på Facebook og X."})
+    step()
+    return {
+        "incident": incident,
+        "fact": fact,
+        "website": website,
+        "facebook": facebook,
+        "apology": apology,
+        "rumour": rumour,
+        "question": question,
+        "case": case,
+        "spam": spam,
+    }

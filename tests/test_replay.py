@@ -14,28 +14,34 @@ from tests import scenario
 
 @pytest.fixture
 def captured(api, clock):
-    """Run the boil-water flow, capturing the live board and the time after each step."""
+    """Run a whole incident (rumours, inquiries, a correction, a retraction) and a
+    second one, capturing the live board and the time after each step."""
     moments = []
 
     def capture():
         moments.append((clock.now(), api.board()))
         clock.advance(minutes=7)
 
-    incident = scenario.open_incident(api)
-    capture()
-    fact = scenario.verified_fact(api, incident)
-    capture()
-    api.ok("comms", f"/api/facts/{fact}/approve")
-    capture()
-    website = scenario.published_post(api, incident, [fact])
-    capture()
-    scenario.published_post(api, incident, [fact], channel="facebook", links_to=website)
-    capture()
+    scenario.whole_incident(api, capture)
     other = scenario.open_incident(api, title="Oljeutslipp ved Bygdøy", department="bym")
     capture()
     api.ok("comms", f"/api/incidents/{other}/phase", {"phase": "resolved"})
     capture()
     return moments
+
+
+def test_the_scenario_reaches_every_part_of_the_board(captured):
+    """The captured moments cover rumours, inquiries, corrections and retractions."""
+    _, live = captured[-1]
+    incident = next(i for i in live["incidents"] if i["title"].startswith("Kokevarsel"))
+    assert {r["status"] for r in incident["rumours"].values()} == {"closed"}
+    assert {i["status"] for i in incident["inquiries"].values()} == {
+        "answered",
+        "referred",
+        "moderated",
+    }
+    assert {p["status"] for p in incident["posts"].values()} == {"published", "retracted"}
+    assert [f["revision"] for f in incident["facts"].values()] == [2]
 
 
 def runtime(api):

@@ -57,6 +57,9 @@ PERMISSIONS: dict[str, set[Role]] = {
     # Access review (twice a year) and access changes: admin only.
     "review_access": {Role.ADMIN},
     "manage_access": {Role.ADMIN},
+    # Post-incident review: reviewers look back; the staff who acted may look too.
+    "review": {Role.REVIEWER, Role.ADMIN, Role.COMMS, Role.EDITOR},
+    "pin_moment": {Role.REVIEWER},
 }
 
 # A department user (or a department's API token) acts only within its own department

@@ -1,0 +1,126 @@
+"""The read side of a post-incident review: the timeline, the board at any
+moment, the pinned moments and the figures. The review page, its JSON and the
+printed report all read through here, so they cannot disagree.
+
+Steps of a replay are the lines of the timeline (one incident's, or the whole
+log's), the review's own pins left out: they change nothing on the board.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import datetime
+from typing import Any
+
+from crisis.log import CrisisLog
+from projections.board.inquiries import load_per_channel
+from projections.figures import figures
+from projections.moments import Moments
+from projections.replay import board_at
+from projections.store import ViewStore
+from projections.timeline import KINDS, Line, Timeline
+
+Doc = dict[str, Any]
+STEPS = tuple(kind for kind in KINDS if kind != "review")
+
+
+class ReviewViews:
+    def __init__(self, log: CrisisLog, store: ViewStore) -> None:
+        self.log, self.store = log, store
+        self.timeline = Timeline(store)
+        self.moments = Moments(log, store)
+        self._final: dict[str, tuple[int, Doc | None, Doc | None]] = {}
+        self._lock = threading.Lock()
+
+    def refresh(self) -> int:
+        """Bring the timeline up to the end of the log; its position."""
+        return self.timeline.catch_up(self.log)
+
+    def incidents(self) -> list[Line]:
+        self.refresh()
+        return self.timeline.incidents()
+
+    def final(self, incident: str) -> Doc | None:
+        """The incident's board doc as finally stated (None if there is no such incident)."""
+        return self._final_and_figures(incident)[0]
+
+    def figures(self, incident: str) -> Doc | None:
+        return self._final_and_figures(incident)[1]
+
+    def _final_and_figures(self, incident: str) -> tuple[Doc | None, Doc | None]:
+        position = self.refresh()
+        with self._lock:
+            cached = self._final.get(incident)
+            if cached and cached[0] == position:
+                return cached[1], cached[2]
+        doc = board_at(self.log, self.store, position=position).board.incidents.get(incident)
+        result = figures(doc, self.timeline.lines(incident)) if doc else None
+        with self._lock:
+            self._final[incident] = (position, doc, result)
+        return doc, result
+
+    def lines(
+        self,
+        incident: str,
+        kinds: list[str] | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[Line]:
+        self.refresh()
+        return self.timeline.lines(incident, kinds or None, offset, limit)
+
+    def count(self, incident: str, kinds: list[str] | None = None) -> int:
+        return self.timeline.count(incident, kinds or None)
+
+    def pins(self, incident: str) -> dict[int, Doc]:
+        """The moments pinned now, by log position: the pins added and not removed since."""
+        pinned: dict[int, Doc] = {}
+        for line in self.lines(incident, ["review"]):
+            where = line["params"].get("pinned")
+            if line["type"] == "Review.MomentPinned":
+                pinned[where] = {"note": line["params"]["note"], "by": line["by"], "at": line["at"]}
+            elif line["type"] == "Review.PinRemoved":
+                pinned.pop(where, None)
+        return dict(sorted(pinned.items()))
+
+    def moment(
+        self,
+        incident: str | None,
+        *,
+        index: int | None = None,
+        position: int | None = None,
+        at: datetime | None = None,
+    ) -> Doc | None:
+        """Step `index` of a replay (or the step at or before a log position or a
+        time): its event's line, and the board as it stood just after it."""
+        self.refresh()
+        count = self.timeline.count(incident, STEPS)
+        if count == 0:
+            return None
+        if index is None:
+            if at is not None:
+                position = self.timeline.position_at(incident, at, STEPS) or 0
+            index = max(0, self.timeline.count(incident, STEPS, before=(position or 0) + 1) - 1)
+        index = min(max(index, 0), count - 1)
+        line = self.timeline.lines(incident, STEPS, offset=index, limit=1)[0]
+        moment_at = datetime.fromisoformat(line["at"])
+
+        def look(moment: Any) -> Doc:
+            docs = moment.board.incidents
+            if incident is None:
+                return {"incidents": json.loads(json.dumps(list(docs.values())))}
+            doc = json.loads(json.dumps(docs.get(incident)))
+            return {"incident": doc, "load": load_per_channel(doc, moment_at) if doc else {}}
+
+        seen = self.moments.read(line["position"], look)
+        return {
+            "index": index,
+            "count": count,
+            "previous": index - 1 if index > 0 else None,
+            "next": index + 1 if index + 1 < count else None,
+            "position": line["position"],
+            "at": line["at"],
+            "line": line,
+            **seen,
+        }

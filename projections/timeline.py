@@ -1,0 +1,600 @@
+"""The timeline: every event of the log as a line a person can read, per incident.
+
+A persistent read model in the view store, kept by catching up on read: a
+query first applies what the log gained since (usually nothing, or a short
+tail), then reads one incident's lines by index, never the whole log. Lines,
+item context and position are written in one transaction guarded by the
+previous position, so two processes catching up never apply an event twice.
+
+A line:
+  position, at (UTC ISO), incident (id, or None for the channel registry),
+  kind (incident | fact | post | rumour | inquiry | watch_list | review | channels),
+  type (the event class, e.g. "Fact.Verified", plus ":on"/":off"/":apology"
+        where one event reads as different sentences),
+  item (the aggregate's id), by ({id, name, role}), channel (key or None),
+  params (what the sentence needs and the figures read).
+
+A line is built when its event is applied, with its item's context as it
+stood then (a fact's text at that revision, a post's channel), so a later
+correction never rewrites what the timeline says happened earlier. The
+sentences themselves live in the catalogue (`timeline` section), one per type.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    delete,
+    func,
+    insert,
+    select,
+)
+
+from crisis.channels.model import ChannelRegistry
+from crisis.facts.model import Fact
+from crisis.incidents.model import Incident
+from crisis.inquiries.model import Inquiry
+from crisis.log import CrisisLog
+from crisis.people.departments import DEPARTMENTS
+from crisis.posts.model import Post
+from crisis.review.model import Review
+from crisis.rumours.model import Rumour, WatchList
+from projections.replay import utc_iso
+from projections.store import ViewStore
+
+LAYOUT = 1  # bump when a line's shape changes: the timeline rebuilds itself
+BATCH = 2000
+CACHE_ITEMS = 50_000  # item contexts kept in memory between catch-ups
+LABEL = 160  # characters of a text kept to name an item in a sentence
+
+Line = dict[str, Any]
+Context = dict[str, Any]
+KINDS = ("incident", "fact", "post", "rumour", "inquiry", "watch_list", "review", "channels")
+
+metadata = MetaData()
+lines_table = Table(
+    "timeline_lines",
+    metadata,
+    Column("position", Integer, primary_key=True),
+    Column("incident", String(64), nullable=True),
+    Column("kind", String(20), nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("doc", Text, nullable=False),
+    Index("timeline_by_incident", "incident", "position"),
+)
+items_table = Table(
+    "timeline_items",
+    metadata,
+    Column("item", String(64), primary_key=True),
+    Column("doc", Text, nullable=False),
+)
+tracking = Table(
+    "timeline_tracking",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("layout", Integer, nullable=False),
+)
+
+
+class Items:
+    """Item contexts: this batch's changes, then the cache, then the store."""
+
+    def __init__(self, timeline: Timeline, conn: Any) -> None:
+        self.timeline, self.conn = timeline, conn
+        self.changed: dict[str, Context] = {}
+
+    def get(self, item_id: Any) -> Context:
+        key = str(item_id)
+        if key in self.changed:
+            return self.changed[key]
+        cached = self.timeline._cache.get(key)
+        if cached is None:
+            row = self.conn.execute(
+                select(items_table.c.doc).where(items_table.c.item == key)
+            ).first()
+            cached = json.loads(row.doc) if row else {}
+            self.timeline._cache[key] = cached
+        return cached
+
+    def put(self, item_id: Any, context: Context) -> Context:
+        self.changed[str(item_id)] = context
+        return context
+
+    def update(self, item_id: Any, **fields: Any) -> Context:
+        return self.put(item_id, {**self.get(item_id), **fields})
+
+
+# What each event says: its kind, and a function giving (params, channel, variant).
+Said = tuple[dict[str, Any], str | None, str | None]  # params, channel, variant
+Builder = Callable[[Any, Items], Said]
+_BUILDERS: dict[type, tuple[str, Builder, tuple[str, ...]]] = {}
+
+
+def says(kind: str, *event_types: type, variants: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    """Register how events of these types read on the timeline."""
+
+    def register(builder: Builder) -> Builder:
+        for event_type in event_types:
+            _BUILDERS[event_type] = (kind, builder, variants)
+        return builder
+
+    return register
+
+
+def line_types() -> list[str]:
+    """Every type a line can have (with its variants): each needs a sentence."""
+    types = []
+    for event_type, (_kind, _builder, variants) in _BUILDERS.items():
+        name = event_type.__qualname__
+        types.extend([f"{name}:{v}" if v else name for v in variants] or [name])
+    return types
+
+
+def registered(event_type: type) -> bool:
+    return event_type in _BUILDERS
+
+
+def build(event: Any, position: int, items: Items) -> Line:
+    """The line for one event (pure but for the item contexts it reads and keeps)."""
+    kind, builder, _ = _BUILDERS.get(type(event), ("other", _other, ()))
+    incident = _incident_of(event, items)
+    params, channel, variant = builder(event, items)
+    name = type(event).__qualname__
+    by = dict(getattr(event, "by", None) or {"id": "", "name": "", "role": ""})
+    return {
+        "position": position,
+        "at": utc_iso(event.at),
+        "incident": incident,
+        "kind": kind,
+        "type": f"{name}:{variant}" if variant else name,
+        "item": str(event.originator_id),
+        "by": by,
+        "channel": channel,
+        "params": params,
+    }
+
+
+def _incident_of(event: Any, items: Items) -> str | None:
+    if isinstance(event, Incident.Event):
+        return str(event.originator_id)
+    incident = getattr(event, "incident_id", None)
+    if incident is not None:
+        return str(incident)
+    return items.get(event.originator_id).get("incident")
+
+
+def _short(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= LABEL else text[: LABEL - 1] + "…"
+
+
+def _new_item(items: Items, e: Any, kind: str, **context: Any) -> None:
+    """Remember what later events of a new item need: its incident, channel, label."""
+    items.put(e.originator_id, {"incident": str(e.incident_id), "kind": kind, **context})
+
+
+def _label(items: Items, item_id: Any) -> str:
+    return items.get(item_id).get("label", "")
+
+
+# Incidents
+
+
+@says("incident", Incident.Opened)
+def _opened(e: Incident.Opened, items: Items) -> Said:
+    context = {"incident": str(e.originator_id), "kind": "incident", "label": _short(e.title)}
+    items.put(e.originator_id, context)
+    return (
+        {
+            "title": _short(e.title),
+            "severity": e.severity,
+            "phase": e.phase,
+            "areas": ", ".join(e.areas),
+            "department": _department(e.department),
+        },
+        None,
+        None,
+    )
+
+
+@says("incident", Incident.PhaseChanged, variants=("", "reason"))
+def _phase(e: Incident.PhaseChanged, items: Items) -> Said:
+    return {"phase": e.phase, "reason": e.reason}, None, "reason" if e.reason.strip() else None
+
+
+@says("incident", Incident.SeverityChanged)
+def _severity(e: Incident.SeverityChanged, items: Items) -> Said:
+    return {"severity": e.severity}, None, None
+
+
+@says("incident", Incident.AreasChanged)
+def _areas(e: Incident.AreasChanged, items: Items) -> Said:
+    return {"areas": ", ".join(e.areas)}, None, None
+
+
+@says("incident", Incident.DepartmentAssigned)
+def _assigned(e: Incident.DepartmentAssigned, items: Items) -> Said:
+    return {"department": _department(e.department), "reason": e.reason}, None, None
+
+
+@says("incident", Incident.SupportingDepartmentsChanged, variants=("some", "none"))
+def _supporting(e: Incident.SupportingDepartmentsChanged, items: Items) -> Said:
+    names = ", ".join(_department(d) for d in e.departments)
+    return {"departments": names}, None, "some" if names else "none"
+
+
+@says("incident", Incident.CrisisModeSwitched, variants=("on", "off"))
+def _crisis_mode(e: Incident.CrisisModeSwitched, items: Items) -> Said:
+    return {"on": e.on, "sla_minutes": e.sla_minutes}, None, "on" if e.on else "off"
+
+
+@says("incident", Incident.FourEyesSwitched, variants=("on", "off"))
+def _four_eyes(e: Incident.FourEyesSwitched, items: Items) -> Said:
+    return {}, None, "on" if e.on else "off"
+
+
+# Facts
+
+
+@says("fact", Fact.Submitted)
+def _fact_submitted(e: Fact.Submitted, items: Items) -> Said:
+    _new_item(items, e, "fact", label=_short(e.text), revision=1)
+    return (
+        {"fact": _short(e.text), "revision": 1, "department": _department(e.department)},
+        None,
+        None,
+    )
+
+
+@says("fact", Fact.Verified, Fact.Approved)
+def _fact_status(e: Fact.Event, items: Items) -> Said:
+    fact = items.get(e.originator_id)
+    return {"fact": fact.get("label", ""), "revision": fact.get("revision", 1)}, None, None
+
+
+@says("fact", Fact.Corrected)
+def _fact_corrected(e: Fact.Corrected, items: Items) -> Said:
+    before = _label(items, e.originator_id)
+    items.update(e.originator_id, label=_short(e.text), revision=e.revision)
+    return (
+        {"fact": _short(e.text), "before": before, "revision": e.revision, "reason": e.reason},
+        None,
+        None,
+    )
+
+
+@says("fact", Fact.Withdrawn)
+def _fact_withdrawn(e: Fact.Withdrawn, items: Items) -> Said:
+    fact = items.get(e.originator_id)
+    params = {"fact": fact.get("label", ""), "revision": fact.get("revision", 1)}
+    return {**params, "reason": e.reason}, None, None
+
+
+@says("fact", Fact.FollowedUp)
+def _fact_followed_up(e: Fact.FollowedUp, items: Items) -> Said:
+    item = items.get(e.item_id)
+    params = {"fact": _label(items, e.originator_id), "item": item.get("label", ""), "note": e.note}
+    return params, item.get("channel"), None
+
+
+# Posts
+
+
+@says("post", Post.Drafted, variants=("", "apology"))
+def _post_drafted(e: Post.Drafted, items: Items) -> Said:
+    _new_item(items, e, "post", label=_short(e.text), channel=e.channel)
+    params = {"post": _short(e.text), "cites": len(e.cites)}
+    if e.corrects:
+        params["corrects"] = _label(items, e.corrects)
+    return params, e.channel, "apology" if e.corrects else None
+
+
+@says("post", Post.Approved, Post.Published)
+def _post_status(e: Post.Event, items: Items) -> Said:
+    post = items.get(e.originator_id)
+    return {"post": post.get("label", "")}, post.get("channel"), None
+
+
+@says("post", Post.Retracted, Post.Discarded)
+def _post_dropped(e: Post.Event, items: Items) -> Said:
+    post = items.get(e.originator_id)
+    return {"post": post.get("label", ""), "reason": e.reason}, post.get("channel"), None
+
+
+# Rumours and the watch list
+
+
+@says("rumour", Rumour.Recorded)
+def _rumour_recorded(e: Rumour.Recorded, items: Items) -> Said:
+    _new_item(items, e, "rumour", label=_short(e.claim), channel=e.channel)
+    return {"claim": _short(e.claim), "where": e.where, "reach": e.reach}, e.channel, None
+
+
+@says("rumour", Rumour.Sighted)
+def _rumour_sighted(e: Rumour.Sighted, items: Items) -> Said:
+    params = {"claim": _label(items, e.originator_id), "where": e.where, "reach": e.reach}
+    if e.inquiry_id:
+        params["inquiry"] = _label(items, e.inquiry_id)
+    return params, e.channel, None
+
+
+@says("rumour", Rumour.Assessed)
+def _rumour_assessed(e: Rumour.Assessed, items: Items) -> Said:
+    params = {"claim": _label(items, e.originator_id), "assessment": e.assessment, "note": e.note}
+    return params, None, None
+
+
+@says("rumour", Rumour.Corrected, variants=("post", "inquiry"))
+def _rumour_corrected(e: Rumour.Corrected, items: Items) -> Said:
+    source = items.get(e.ref)
+    params = {
+        "claim": _label(items, e.originator_id),
+        "source": source.get("label", ""),
+        "ref": str(e.ref),
+        "cites": len(e.cites),
+    }
+    return params, source.get("channel"), e.via
+
+
+@says("rumour", Rumour.Closed)
+def _rumour_closed(e: Rumour.Closed, items: Items) -> Said:
+    return {"claim": _label(items, e.originator_id), "resolution": e.resolution}, None, None
+
+
+@says("watch_list", WatchList.Started)
+def _watch_started(e: WatchList.Event, items: Items) -> Said:
+    _new_item(items, e, "watch_list")
+    return {}, None, None
+
+
+@says("watch_list", WatchList.PhraseAdded, WatchList.PhraseRemoved)
+def _watch_phrase(e: WatchList.Event, items: Items) -> Said:
+    return {"phrase": e.phrase}, None, None
+
+
+# Inquiries
+
+
+@says("inquiry", Inquiry.Received, variants=("", "watched"))
+def _inquiry_received(e: Inquiry.Received, items: Items) -> Said:
+    label = _short(f"{e.handle}: {e.text}")
+    _new_item(items, e, "inquiry", label=label, channel=e.channel, handle=e.handle)
+    params = {"handle": e.handle, "text": _short(e.text), "watch_match": e.watch_match or ""}
+    return params, e.channel, "watched" if e.watch_match else None
+
+
+def _inquiry(e: Inquiry.Event, items: Items, **params: Any) -> Said:
+    inquiry = items.get(e.originator_id)
+    return {"handle": inquiry.get("handle", ""), **params}, inquiry.get("channel"), None
+
+
+@says("inquiry", Inquiry.Triaged)
+def _triaged(e: Inquiry.Triaged, items: Items) -> Said:
+    return _inquiry(e, items, category=e.category)
+
+
+@says("inquiry", Inquiry.Assigned)
+def _inquiry_assigned(e: Inquiry.Assigned, items: Items) -> Said:
+    return _inquiry(e, items, assignee=e.assignee["name"])
+
+
+@says("inquiry", Inquiry.HoldingReplySent, Inquiry.Answered)
+def _replied(e: Inquiry.Event, items: Items) -> Said:
+    return _inquiry(e, items, text=_short(e.text), cites=len(getattr(e, "cites", [])))
+
+
+@says("inquiry", Inquiry.Referred)
+def _referred(e: Inquiry.Referred, items: Items) -> Said:
+    return _inquiry(e, items, to=_department(e.to), target=e.to, text=_short(e.reply))
+
+
+@says("inquiry", Inquiry.Escalated)
+def _escalated(e: Inquiry.Escalated, items: Items) -> Said:
+    return _inquiry(e, items, reason=e.reason)
+
+
+@says("inquiry", Inquiry.Moderated, variants=("", "blocked"))
+def _moderated(e: Inquiry.Moderated, items: Items) -> Said:
+    params, channel, _ = _inquiry(e, items, action=e.action, reason=e.reason)
+    return params, channel, "blocked" if e.blocked else None
+
+
+@says("inquiry", Inquiry.ArchiveWorthinessSet, variants=("on", "off"))
+def _archive(e: Inquiry.ArchiveWorthinessSet, items: Items) -> Said:
+    params, channel, _ = _inquiry(e, items, reason=e.reason)
+    return params, channel, "on" if e.worthy else "off"
+
+
+# The review itself, and the channel registry (no incident)
+
+
+@says("review", Review.Started)
+def _review_started(e: Review.Event, items: Items) -> Said:
+    _new_item(items, e, "review")
+    return {}, None, None
+
+
+@says("review", Review.MomentPinned)
+def _pinned(e: Review.Event, items: Items) -> Said:
+    return {"pinned": e.position, "note": e.note}, None, None
+
+
+@says("review", Review.PinRemoved)
+def _unpinned(e: Review.Event, items: Items) -> Said:
+    return {"pinned": e.position}, None, None
+
+
+@says("channels", ChannelRegistry.Seeded)
+def _seeded(e: ChannelRegistry.Event, items: Items) -> Said:
+    return {"count": len(e.channels)}, None, None
+
+
+@says("channels", ChannelRegistry.ChannelAdded)
+def _channel_added(e: ChannelRegistry.Event, items: Items) -> Said:
+    return {"name": e.channel["name"]}, e.channel["key"], None
+
+
+@says("channels", ChannelRegistry.ChannelChanged)
+def _channel_changed(e: ChannelRegistry.Event, items: Items) -> Said:
+    return {"fields": ", ".join(sorted(e.changes))}, e.key, None
+
+
+@says("channels", ChannelRegistry.ChannelRetired)
+def _channel_retired(e: ChannelRegistry.Event, items: Items) -> Said:
+    return {"reason": e.reason}, e.key, None
+
+
+def _other(e: Any, items: Items) -> Said:
+    return {}, None, None
+
+
+def _department(key: str) -> str:
+    return DEPARTMENTS.get(key, key)
+
+
+def _row(line: Line) -> dict[str, Any]:
+    return {
+        "position": line["position"],
+        "incident": line["incident"],
+        "kind": line["kind"],
+        "at": line["at"],
+        "doc": json.dumps(line, ensure_ascii=False),
+    }
+
+
+class _Moved(Exception):
+    """The timeline's position moved under us: nothing of this batch is written."""
+
+
+class Timeline:
+    """The timeline read model in the view store; `catch_up` before reading."""
+
+    def __init__(self, store: ViewStore) -> None:
+        self.engine = store.engine
+        metadata.create_all(self.engine)
+        self._cache: dict[str, Context] = {}
+        self._lock = threading.Lock()
+
+    def catch_up(self, log: CrisisLog) -> int:
+        """Apply every event after the timeline's position; return the new position."""
+        with self._lock:
+            while True:
+                position = self.position()
+                found = log.recorder.select_notifications(start=position + 1, limit=BATCH)
+                if not found:
+                    return position
+                events = [(n.id, log.mapper.to_domain_event(n)) for n in found]
+                self._apply(position, events)
+
+    def _apply(self, previous: int, events: list[tuple[int, Any]]) -> None:
+        try:
+            with self.engine.begin() as conn:
+                changed = self._write(conn, previous, events)
+        except _Moved:  # another process applied these first; read again from the store
+            self._cache.clear()
+            return
+        if len(self._cache) > CACHE_ITEMS:
+            self._cache.clear()
+        self._cache.update(changed)
+
+    def _write(self, conn: Any, previous: int, events: list[tuple[int, Any]]) -> dict:
+        moved = conn.execute(
+            tracking.update()
+            .where(tracking.c.name == "timeline", tracking.c.position == previous)
+            .values(position=events[-1][0])
+        )
+        if moved.rowcount != 1:
+            raise _Moved
+        items = Items(self, conn)
+        rows = [_row(build(event, position, items)) for position, event in events]
+        conn.execute(insert(lines_table), rows)
+        if items.changed:
+            keys = list(items.changed)
+            conn.execute(delete(items_table).where(items_table.c.item.in_(keys)))
+            conn.execute(
+                insert(items_table),
+                [{"item": k, "doc": json.dumps(v)} for k, v in items.changed.items()],
+            )
+        return items.changed
+
+    def position(self) -> int:
+        with self.engine.begin() as conn:
+            row = conn.execute(select(tracking).where(tracking.c.name == "timeline")).first()
+            if row is not None and row.layout == LAYOUT:
+                return row.position
+            conn.execute(delete(lines_table))
+            conn.execute(delete(items_table))
+            conn.execute(delete(tracking).where(tracking.c.name == "timeline"))
+            conn.execute(insert(tracking).values(name="timeline", position=0, layout=LAYOUT))
+            self._cache.clear()
+            return 0
+
+    # Queries (call `catch_up` first to include the latest events). `incident`
+    # None means every line of the log; `kinds` None means every kind.
+
+    def lines(
+        self,
+        incident: str | None,
+        kinds: Iterable[str] | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[Line]:
+        """Lines in log order."""
+        query = self._where(select(lines_table.c.doc), incident, kinds)
+        query = query.order_by(lines_table.c.position).offset(offset).limit(limit)
+        with self.engine.connect() as conn:
+            return [json.loads(row.doc) for row in conn.execute(query)]
+
+    def count(
+        self, incident: str | None, kinds: Iterable[str] | None = None, before: int | None = None
+    ) -> int:
+        """How many lines (before log position `before`, if given)."""
+        query = self._where(select(func.count()).select_from(lines_table), incident, kinds)
+        if before is not None:
+            query = query.where(lines_table.c.position < before)
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar_one()
+
+    def line_at(self, position: int) -> Line | None:
+        query = select(lines_table.c.doc).where(lines_table.c.position == position)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return json.loads(row.doc) if row else None
+
+    def position_at(
+        self, incident: str | None, at: datetime, kinds: Iterable[str] | None = None
+    ) -> int | None:
+        """The position of the last line at or before `at`."""
+        query = self._where(select(func.max(lines_table.c.position)), incident, kinds)
+        with self.engine.connect() as conn:
+            return conn.execute(query.where(lines_table.c.at <= utc_iso(at))).scalar_one()
+
+    def incidents(self) -> list[Line]:
+        """The opening line of every incident, newest first."""
+        query = select(lines_table.c.doc).where(lines_table.c.kind == "incident")
+        query = query.where(lines_table.c.doc.like('%"Incident.Opened"%'))
+        with self.engine.connect() as conn:
+            opened = [json.loads(row.doc) for row in conn.execute(query)]
+        opened = [line for line in opened if line["type"] == "Incident.Opened"]
+        return sorted(opened, key=lambda line: line["position"], reverse=True)
+
+    @staticmethod
+    def _where(query: Any, incident: str | None, kinds: Iterable[str] | None) -> Any:
+        if incident is not None:
+            query = query.where(lines_table.c.incident == incident)
+        if kinds is not None:
+            query = query.where(lines_table.c.kind.in_(list(kinds)))
+        return query
