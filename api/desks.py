@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from api.deps import actor_or_none, runtime
 from api.i18n import LANGUAGES, catalogue, pick_language
-from api.pages import _render, templates
+from api.pages import render, templates
 from crisis.channels.service import list_channels
 from crisis.inquiries.model import CATEGORIES, MODERATION_ACTIONS, REFERRAL_TARGETS
 from crisis.people.departments import DEPARTMENTS
@@ -120,16 +120,14 @@ def _desk(
         return RedirectResponse("/login", status_code=303)
     desk = _BY_KEY[key]
     if actor.role not in desk.roles:
-        response = _render(request, "desks/forbidden.html", actor=actor, desk=desk)
-        response.status_code = 403
-        return response
+        return render(request, "desks/forbidden.html", 403, actor=actor, desk=desk)
     rt = runtime(request)
     incidents = _incidents(rt.board.snapshot()[1], actor) if pick_incident else []
     chosen = next((i for i in incidents if i["id"] == incident), None)
     if chosen is None and incident is None and incidents:
         chosen = incidents[0]
     lang = pick_language(request.headers.get("accept-language"), request.cookies.get("lang"))
-    return _render(
+    return render(
         request,
         f"desks/{key.removeprefix('desk_')}.html",
         actor=actor,

@@ -141,6 +141,8 @@ class ViewRunner:
             except Exception:
                 self._reload()
                 raise
+            if self.view.after_save:
+                self.view.after_save(self.store, self.position, position, event, self.model)
             self.position = position
             self.caught_up.notify_all()
         changes = [Change(p, i, texts[i]) for i, p in sorted(changed.items(), key=lambda c: c[1])]

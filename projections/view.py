@@ -25,3 +25,6 @@ class View:
     # Bump when the stored shape of a row changes: the view rebuilds itself on start.
     layout: int
     model: Callable[[dict[str, Doc]], Model]
+    # Called after each saved batch with (store, from position, to position,
+    # the batch's last event, the model), e.g. to keep replay checkpoints.
+    after_save: Callable[[Any, int, int, Any, Model], None] | None = None

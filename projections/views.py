@@ -3,7 +3,19 @@ and `crisis projections rebuild|check` rebuild and compare each."""
 
 from __future__ import annotations
 
-from projections import board
+from dataclasses import replace
+from typing import Any
+
+from projections import board, replay
+from projections.store import ViewStore
 from projections.view import View
 
-VIEWS: list[View] = [board.VIEW]
+
+def _checkpoint(store: ViewStore, since: int, position: int, last: Any, state: Any) -> None:
+    """The live board leaves a replay checkpoint each time it passes a multiple
+    of `replay.EVERY`, so a review of any moment is a checkpoint plus a short tail."""
+    if since // replay.EVERY != position // replay.EVERY:
+        replay.Checkpoints(store).save(position, replay.utc_iso(last.at), state)
+
+
+VIEWS: list[View] = [replace(board.VIEW, after_save=_checkpoint)]

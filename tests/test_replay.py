@@ -116,3 +116,19 @@ def test_checkpointed_replay_equals_replay_from_the_start(api, captured, monkeyp
     assert saved.nearest(position=last, at=None).position == last - last % 3
     for p in range(1, last + 1):
         assert replay.board_at(rt.log, rt.board.store, position=p).as_json() == from_start[p]
+
+
+def test_the_live_board_leaves_checkpoints_as_it_goes(api, monkeypatch):
+    monkeypatch.setattr(replay, "EVERY", 4)
+    incident = scenario.open_incident(api)
+    for n in range(4):
+        scenario.approved_fact(api, incident, f"Fakta {n}")
+    rt = runtime(api)
+    last = api.board()["position"]
+    saved = replay.Checkpoints(rt.board.store)
+    nearest = saved.nearest(position=last, at=None)
+    assert nearest.position > 0  # written by the live runner, no replay has run
+    assert (
+        nearest.as_json()["incidents"]
+        == replay.board_at(rt.log, rt.board.store, position=nearest.position).as_json()["incidents"]
+    )
