@@ -12,18 +12,16 @@ from collections.abc import Callable
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import Depends, Request
+from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import current_actor, runtime
+from api.deps import runtime
 from api.i18n import pick_language, warning_text
 from crisis.log import CrisisLog, Saved
-from crisis.people.model import Actor
 
 # Any logged-in person. An /api route declares the command it runs instead,
 # `Annotated[Actor, Depends(allowed("approve_fact"))]` (api.deps), so the
 # permission matrix gates it; tests/test_access_matrix.py fails otherwise.
-ActorDep = Annotated[Actor, Depends(current_actor)]
 Text = Annotated[str, Field(min_length=1, max_length=5000)]
 Short = Annotated[str, Field(min_length=1, max_length=200)]
 

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from api.charts import volume_chart
-from api.i18n import WEB, catalogue
+from api.i18n import catalogue
 from api.narrate import describe, duration, number, when
+from api.pages import templates
 from crisis.people.departments import DEPARTMENTS
 from projections.figures import FIGURES
 from projections.review import ReviewViews
 
 Doc = dict[str, Any]
-templates = Jinja2Templates(directory=WEB / "templates")
 
 
 def report_data(

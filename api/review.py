@@ -15,12 +15,12 @@ from typing import Annotated, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
 
-from api.commands import Accepted, ActorDep, Command, done
-from api.deps import actor_or_none, runtime
+from api.commands import Accepted, Command, done
+from api.deps import actor_or_none, allowed, runtime
 from api.i18n import catalogue, error_text, pick_language
 from api.narrate import channel_names, describe, when
 from api.report import formatting, render_report, report_data, templates
@@ -64,7 +64,12 @@ class Unpin(Command):
 
 
 @router.post("/api/review/{incident_id}/pins", status_code=201, response_model=Accepted)
-def pin(incident_id: UUID, body: Pin, actor: ActorDep, request: Request) -> Accepted:
+def pin(
+    incident_id: UUID,
+    body: Pin,
+    actor: Annotated[Actor, Depends(allowed("pin_moment"))],
+    request: Request,
+) -> Accepted:
     """Pin a key moment: an event of its own; the history is never edited."""
     return done(
         request,
@@ -75,7 +80,12 @@ def pin(incident_id: UUID, body: Pin, actor: ActorDep, request: Request) -> Acce
 
 
 @router.post("/api/review/{incident_id}/pins/remove", response_model=Accepted)
-def unpin(incident_id: UUID, body: Unpin, actor: ActorDep, request: Request) -> Accepted:
+def unpin(
+    incident_id: UUID,
+    body: Unpin,
+    actor: Annotated[Actor, Depends(allowed("pin_moment"))],
+    request: Request,
+) -> Accepted:
     return done(
         request, lambda log: service.remove_pin(log, actor, incident_id, position=body.position)
     )
@@ -87,7 +97,7 @@ def unpin(incident_id: UUID, body: Unpin, actor: ActorDep, request: Request) -> 
 @router.get("/api/review/board")
 def board_at_moment(
     request: Request,
-    actor: ActorDep,
+    actor: Annotated[Actor, Depends(allowed("review"))],
     incident: str | None = None,
     index: Annotated[int | None, Query(ge=0)] = None,
     position: Annotated[int | None, Query(ge=0)] = None,
@@ -123,7 +133,7 @@ def board_at_moment(
 def timeline(
     incident_id: str,
     request: Request,
-    actor: ActorDep,
+    actor: Annotated[Actor, Depends(allowed("review"))],
     kind: Annotated[list[str] | None, Query()] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = PAGE,
@@ -145,7 +155,9 @@ def timeline(
 
 
 @router.get("/api/review/{incident_id}/figures")
-def figures(incident_id: str, request: Request, actor: ActorDep) -> dict[str, Any]:
+def figures(
+    incident_id: str, request: Request, actor: Annotated[Actor, Depends(allowed("review"))]
+) -> dict[str, Any]:
     """The figures the page and the report show, computed by the same code."""
     actor.require("review")
     result = views(request).figures(incident_id)
@@ -155,7 +167,9 @@ def figures(incident_id: str, request: Request, actor: ActorDep) -> dict[str, An
 
 
 @router.get("/api/review/{incident_id}/report.json")
-def report_json(incident_id: str, request: Request, actor: ActorDep) -> dict[str, Any]:
+def report_json(
+    incident_id: str, request: Request, actor: Annotated[Actor, Depends(allowed("review"))]
+) -> dict[str, Any]:
     """The report's data: what `crisis review --format json` writes."""
     actor.require("review")
     data = report_data(

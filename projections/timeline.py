@@ -49,6 +49,7 @@ from crisis.inquiries.model import Inquiry
 from crisis.log import CrisisLog
 from crisis.people.departments import DEPARTMENTS
 from crisis.posts.model import Post
+from crisis.replies.model import ReplyLibrary
 from crisis.review.model import Review
 from crisis.rumours.model import Rumour, WatchList
 from projections.replay import utc_iso
@@ -61,7 +62,17 @@ LABEL = 160  # characters of a text kept to name an item in a sentence
 
 Line = dict[str, Any]
 Context = dict[str, Any]
-KINDS = ("incident", "fact", "post", "rumour", "inquiry", "watch_list", "review", "channels")
+KINDS = (
+    "incident",
+    "fact",
+    "post",
+    "rumour",
+    "inquiry",
+    "watch_list",
+    "replies",
+    "review",
+    "channels",
+)
 
 metadata = MetaData()
 lines_table = Table(
@@ -363,6 +374,26 @@ def _watch_started(e: WatchList.Event, items: Items) -> Said:
 @says("watch_list", WatchList.PhraseAdded, WatchList.PhraseRemoved)
 def _watch_phrase(e: WatchList.Event, items: Items) -> Said:
     return {"phrase": e.phrase}, None, None
+
+
+# Saved replies
+
+
+@says("replies", ReplyLibrary.Started)
+def _replies_started(e: ReplyLibrary.Event, items: Items) -> Said:
+    _new_item(items, e, "replies")
+    return {}, None, None
+
+
+@says("replies", ReplyLibrary.ReplySaved)
+def _reply_saved(e: ReplyLibrary.ReplySaved, items: Items) -> Said:
+    items.put(e.reply_id, {"label": e.title})
+    return {"title": e.title}, None, None
+
+
+@says("replies", ReplyLibrary.ReplyRemoved)
+def _reply_removed(e: ReplyLibrary.ReplyRemoved, items: Items) -> Said:
+    return {"title": _label(items, e.reply_id)}, None, None
 
 
 # Inquiries
