@@ -269,3 +269,12 @@ def server(settings: Settings, people: dict[str, Actor]) -> Iterator[Server]:
 os.environ.setdefault("CRISIS_DEMO_PASSWORD", PASSWORD)
 
 pytest_plugins = ["tests.browser"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that drive Chromium are marked `browser`: what they check (pages,
+    keyboard, accessibility) does not depend on the store, so the PostgreSQL
+    pass of bin/test leaves them out."""
+    for item in items:
+        if {"page", "browser"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
