@@ -55,6 +55,17 @@ def published(log: CrisisLog, people: dict, incident_id: Any, facts: list, **kw:
     return post
 
 
+def website_post(
+    log: CrisisLog, people: dict, incident_id: Any, facts: list, publish: bool = True
+) -> Any:
+    """A website post approved by the editor and, unless told not to, published."""
+    post = draft(log, people, incident_id, facts, text="Kok.").id
+    approve_post(log, people["editor"], post)
+    if publish:
+        publish_post(log, people["comms"], post)
+    return post
+
+
 def board_of(log: CrisisLog) -> Board:
     """The board as the projection builds it from the whole log."""
     board = Board()

@@ -8,37 +8,15 @@ import pytest
 
 from crisis.errors import Conflict, Forbidden, NotFound, Refused
 from crisis.facts.service import approve_fact, submit_fact, verify_fact
-from crisis.incidents.service import change_phase, open_incident
+from crisis.incidents.service import change_phase
 from crisis.log import CrisisLog
 from crisis.posts.service import approve_post, draft_post, publish_post
+from tests import flow
 
 
 @pytest.fixture
 def incident(log: CrisisLog, people) -> object:
-    return open_incident(
-        log,
-        people["comms"],
-        kind="boil-water notice",
-        title="Kokevarsel",
-        areas=["Grorud"],
-        department="vav",
-        severity="severe",
-    ).id
-
-
-def approved(log, people, incident, text="Kok vannet."):
-    fact = submit_fact(log, people["vav"], incident_id=incident, text=text, verify=True).id
-    approve_fact(log, people["comms"], fact)
-    return fact
-
-
-def refuses(log: CrisisLog, error: type, code: str, command) -> None:
-    """The command is refused with `code` and writes nothing."""
-    before = log.max_position()
-    with pytest.raises(error) as caught:
-        command()
-    assert caught.value.code == code
-    assert log.max_position() == before
+    return flow.incident(log, people)
 
 
 def test_every_event_records_who_and_when(log, people, incident, clock):
@@ -56,7 +34,7 @@ def test_department_submits_and_verifies_comms_approves(log, people, incident):
 
 
 def test_fact_for_another_department_is_refused(log, people, incident):
-    refuses(
+    flow.refuses(
         log,
         Forbidden,
         "other_department",
@@ -66,16 +44,16 @@ def test_fact_for_another_department_is_refused(log, people, incident):
 
 def test_department_user_cannot_verify_other_departments_fact(log, people, incident):
     fact = submit_fact(log, people["vav"], incident_id=incident, text="E. coli.").id
-    refuses(log, Forbidden, "other_department", lambda: verify_fact(log, people["bym"], fact))
+    flow.refuses(log, Forbidden, "other_department", lambda: verify_fact(log, people["bym"], fact))
 
 
 def test_department_user_cannot_approve(log, people, incident):
     fact = submit_fact(log, people["vav"], incident_id=incident, text="E. coli.", verify=True).id
-    refuses(log, Forbidden, "role_not_allowed", lambda: approve_fact(log, people["vav"], fact))
+    flow.refuses(log, Forbidden, "role_not_allowed", lambda: approve_fact(log, people["vav"], fact))
 
 
 def test_comms_cannot_submit_facts_the_department_owns_them(log, people, incident):
-    refuses(
+    flow.refuses(
         log,
         Forbidden,
         "role_not_allowed",
@@ -85,12 +63,14 @@ def test_comms_cannot_submit_facts_the_department_owns_them(log, people, inciden
 
 def test_unverified_fact_cannot_be_approved(log, people, incident):
     fact = submit_fact(log, people["vav"], incident_id=incident, text="E. coli.").id
-    refuses(log, Refused, "fact_not_verified", lambda: approve_fact(log, people["comms"], fact))
+    flow.refuses(
+        log, Refused, "fact_not_verified", lambda: approve_fact(log, people["comms"], fact)
+    )
 
 
 def test_post_citing_unapproved_fact_is_refused(log, people, incident):
     fact = submit_fact(log, people["vav"], incident_id=incident, text="E. coli.", verify=True).id
-    refuses(
+    flow.refuses(
         log,
         Refused,
         "fact_not_approved",
@@ -101,7 +81,7 @@ def test_post_citing_unapproved_fact_is_refused(log, people, incident):
 
 
 def test_post_must_cite_a_fact(log, people, incident):
-    refuses(
+    flow.refuses(
         log,
         Refused,
         "post_needs_facts",
@@ -112,8 +92,8 @@ def test_post_must_cite_a_fact(log, people, incident):
 
 
 def test_social_post_needs_a_website_post_to_link_to(log, people, incident):
-    fact = approved(log, people, incident)
-    refuses(
+    fact = flow.fact(log, people, incident)
+    flow.refuses(
         log,
         Refused,
         "website_link_required",
@@ -129,7 +109,7 @@ def test_social_post_needs_a_website_post_to_link_to(log, people, incident):
 
 
 def test_social_post_is_not_published_before_the_website_post(log, people, incident):
-    fact = approved(log, people, incident)
+    fact = flow.fact(log, people, incident)
     website = draft_post(
         log,
         people["comms"],
@@ -148,7 +128,9 @@ def test_social_post_is_not_published_before_the_website_post(log, people, incid
         links_to=website,
     ).id
     approve_post(log, people["editor"], facebook)
-    refuses(log, Refused, "website_first", lambda: publish_post(log, people["comms"], facebook))
+    flow.refuses(
+        log, Refused, "website_first", lambda: publish_post(log, people["comms"], facebook)
+    )
     approve_post(log, people["editor"], website)
     publish_post(log, people["comms"], website)
     publish_post(log, people["comms"], facebook)
@@ -156,7 +138,7 @@ def test_social_post_is_not_published_before_the_website_post(log, people, incid
 
 
 def test_post_is_approved_by_an_editor_before_publishing(log, people, incident):
-    fact = approved(log, people, incident)
+    fact = flow.fact(log, people, incident)
     post = draft_post(
         log,
         people["comms"],
@@ -165,13 +147,17 @@ def test_post_is_approved_by_an_editor_before_publishing(log, people, incident):
         text="Kokevarsel.",
         cites=[fact],
     ).id
-    refuses(log, Refused, "post_not_approved", lambda: publish_post(log, people["comms"], post))
-    refuses(log, Forbidden, "role_not_allowed", lambda: approve_post(log, people["comms"], post))
+    flow.refuses(
+        log, Refused, "post_not_approved", lambda: publish_post(log, people["comms"], post)
+    )
+    flow.refuses(
+        log, Forbidden, "role_not_allowed", lambda: approve_post(log, people["comms"], post)
+    )
 
 
 def test_inactive_channel_is_refused(log, people, incident):
-    fact = approved(log, people, incident)
-    refuses(
+    fact = flow.fact(log, people, incident)
+    flow.refuses(
         log,
         Refused,
         "channel_inactive",
@@ -187,7 +173,7 @@ def test_inactive_channel_is_refused(log, people, incident):
 
 
 def test_unknown_incident_is_not_found(log, people):
-    refuses(
+    flow.refuses(
         log,
         NotFound,
         "incident_not_found",
@@ -198,14 +184,14 @@ def test_unknown_incident_is_not_found(log, people):
 def test_stale_version_is_a_conflict(log, people, incident):
     fact = submit_fact(log, people["vav"], incident_id=incident, text="E. coli.").id
     verify_fact(log, people["vav"], fact, version=1)
-    refuses(
+    flow.refuses(
         log, Conflict, "stale_version", lambda: approve_fact(log, people["comms"], fact, version=1)
     )
 
 
 def test_reopening_needs_a_reason(log, people, incident):
     change_phase(log, people["comms"], incident, phase="resolved", reason="", version=None)
-    refuses(
+    flow.refuses(
         log,
         Refused,
         "reopen_needs_reason",

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import pytest
 
 from crisis.facts.service import approve_fact, correct_fact, submit_fact
-from crisis.incidents.service import open_incident, switch_crisis_mode
+from crisis.incidents.service import switch_crisis_mode
 from crisis.inquiries.service import (
     answer_inquiry,
     moderate_inquiry,
@@ -22,6 +22,7 @@ from crisis.posts.service import approve_post, draft_post, publish_post, retract
 from crisis.rumours.service import assess_rumour, correct_rumour, record_rumour, sight_rumour
 from projections.review import ReviewViews
 from projections.store import ViewStore
+from tests.flow import fact, incident
 
 
 @pytest.fixture
@@ -36,24 +37,6 @@ def place(clock, moment: str) -> None:
     target = datetime.fromisoformat(moment).replace(tzinfo=timezone.utc)
     assert target >= clock.now(), "events are placed in time order"
     clock.advance(seconds=(target - clock.now()).total_seconds())
-
-
-def incident(log, people):
-    return open_incident(
-        log,
-        people["comms"],
-        kind="boil-water notice",
-        title="Kokevarsel",
-        areas=["Grorud"],
-        department="vav",
-        severity="severe",
-    ).id
-
-
-def fact(log, people, incident_id, text="Kok vannet."):
-    fact_id = submit_fact(log, people["vav"], incident_id=incident_id, text=text, verify=True).id
-    approve_fact(log, people["comms"], fact_id)
-    return fact_id
 
 
 def post(log, people, incident_id, facts, channel="website", links_to=None, text="Kok vannet."):

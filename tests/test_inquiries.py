@@ -26,7 +26,9 @@ from crisis.inquiries.service import (
 )
 from crisis.rumours.service import add_watch_phrase
 from projections.board.inquiries import follow_up, load_per_channel, queue
-from tests.services import approved_fact, board_doc, incident, refuses
+from tests.flow import doc as board_doc
+from tests.flow import fact as approved_fact
+from tests.flow import incident, refuses
 
 
 @pytest.fixture

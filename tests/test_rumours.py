@@ -18,7 +18,9 @@ from crisis.rumours.service import (
     sight_rumour,
 )
 from projections.board.rumours import open_rumours
-from tests.services import approved_fact, board_doc, incident, refuses, website_post
+from tests.flow import doc as board_doc
+from tests.flow import fact as approved_fact
+from tests.flow import incident, refuses, website_post
 
 CLAIM = "Vannet er giftig selv etter koking"
 
