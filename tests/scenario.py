@@ -56,12 +56,14 @@ def every_event(api: Poster) -> list[str]:
     fact = api.ok("vav", f"/api/incidents/{incident}/facts", {"text": "E. coli er påvist."})["id"]
     api.ok("vav", f"/api/facts/{fact}/verify")  # Fact.Submitted, Fact.Verified
     api.ok("comms", f"/api/facts/{fact}/approve")  # Fact.Approved
+    scope = approved_fact(api, incident, "Gjelder bare Grorud, Stovner og Alna.")
     website = published_post(api, incident, [fact])  # Post.Drafted, .Approved, .Published
-    facebook = published_post(api, incident, [fact], channel="facebook", links_to=website)
+    facebook = published_post(api, incident, [fact, scope], channel="facebook", links_to=website)
     _change_incident(api, incident)
     _channel_registry(api)
-    _revise_facts(api, incident, fact, website, facebook)
+    _revise_facts(api, incident, [fact, scope], website, facebook)
     _rumours_and_inquiries(api, incident, fact)
+    verified_fact(api, incident, "Vannverket spyler ledningsnettet.")  # waits for approval
     api.ok("comms", f"/api/incidents/{incident}/phase", {"phase": "monitoring"})
     other = open_incident(api, title="Storm i Nordstrand", department="bym", severity="moderate")
     api.ok("bym", f"/api/incidents/{other}/facts", {"text": "Trær over veien.", "verify": True})
@@ -86,9 +88,13 @@ def _channel_registry(api: Poster) -> None:
     api.ok("admin", "/api/channels/tiktok/retire", {"reason": "Brukes ikke lenger."})
 
 
-def _revise_facts(api: Poster, incident: str, fact: str, website: str, facebook: str) -> None:
+def _revise_facts(
+    api: Poster, incident: str, facts: list[str], website: str, facebook: str
+) -> None:
     """A correction puts both posts up for follow-up; one is followed up, the
-    other retracted with an apology; a second fact is withdrawn; a draft discarded."""
+    other retracted with an apology. Withdrawing the second fact leaves the
+    first post to follow up again. A draft is discarded."""
+    fact, scope = facts
     correction = {"text": "E. coli er påvist i Grorud.", "reason": "Prøven gjaldt Grorud."}
     api.ok("vav", f"/api/facts/{fact}/correct", correction)  # Fact.Corrected
     api.ok("comms", f"/api/facts/{fact}/approve")
@@ -98,7 +104,6 @@ def _revise_facts(api: Poster, incident: str, fact: str, website: str, facebook:
     apology = api.ok("comms", f"/api/posts/{website}/retract", retraction)["id"]  # Post.Retracted
     api.ok("editor", f"/api/posts/{apology}/approve")
     api.ok("comms", f"/api/posts/{apology}/publish")
-    scope = verified_fact(api, incident, "Gjelder bare Grorud, Stovner og Alna.")
     api.ok("vav", f"/api/facts/{scope}/withdraw", {"reason": "Furuset er også berørt."})
     draft = {"channel": "website", "text": "Utkast som ikke brukes.", "cites": [fact]}
     post = api.ok("comms", f"/api/incidents/{incident}/posts", draft)["id"]
