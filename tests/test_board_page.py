@@ -11,12 +11,13 @@ from uuid import UUID
 
 import httpx
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from crisis.facts.service import submit_fact
 from crisis.log import CrisisLog
 from tests import scenario
-from tests.browser import log_in
+from tests.browser import WCAG_21_AA, log_in, serious
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 # What a label key, an event name or a missing value looks like when it leaks onto the page.
@@ -404,3 +405,10 @@ def test_the_page_reconnects_and_resumes_without_gaps(server, page, people):
 
 def server_position(server) -> int:
     return httpx.get(f"{server.url}/healthz").json()["position"]
+
+
+def test_the_board_passes_axe(server, page):
+    """With the incidents the tests above left on the board, among them every part there is."""
+    log_in(page, server, "comms")
+    results = Axe().run(page, options=WCAG_21_AA)
+    assert serious(results) == []
