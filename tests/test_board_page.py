@@ -257,7 +257,8 @@ def test_every_part_of_an_incident_is_shown(server, page, dialogs):
     )
 
     load = section(page, boil, "inquiries").locator("tr[data-row='facebook'] td")
-    expect(load).to_have_text(["4", "4", "1", "0 min", "0", "0", "1", "1", "1"])
+    waited = re.compile(r"^\d+ min$")
+    expect(load).to_have_text(["4", "4", "1", waited, "0", "0", "1", "1", "1"])
     queue = section(page, boil, "inquiries").locator(f"[data-inquiry='{waiting}']")
     expect(queue).to_contain_text("Gjelder kokevarselet Furuset?")
     expect(queue.locator("[data-field='assigned_to']")).to_have_text(
@@ -306,6 +307,24 @@ def test_empty_sections_say_so(server, page):
         "Overvåkingsliste: ingen ord eller uttrykk"
     )
     expect(section(page, incident, "working").locator("li")).to_have_count(1)
+
+
+def test_an_answer_resting_on_a_corrected_fact_is_listed_for_follow_up(server, page):
+    incident = scenario.open_incident(server)
+    fact = scenario.approved_fact(server, incident, "Kok vannet i ett minutt.")
+    asked = scenario.inquiry(server, incident, "Hvor lenge må jeg koke vannet?")
+    answer = {"text": "Ett minutt holder.", "cites": [fact]}
+    server.ok("comms", f"/api/inquiries/{asked}/answer", answer)
+    correction = {"text": "Kok vannet i tre minutter.", "reason": "Ny vurdering fra FHI."}
+    server.ok("vav", f"/api/facts/{fact}/correct", correction)
+    log_in(page, server, "comms")
+    entry = section(page, incident, "follow_up").locator(f"[data-follow-up='{asked}']")
+    expect(entry.locator("strong")).to_have_text("Svar til @kari.n på Facebook")
+    expect(entry.locator(".text")).to_have_text("Ett minutt holder.")
+    expect(entry).to_contain_text(
+        "Bygger på versjon 1 av en faktaopplysning som nå er korrigert til versjon 2:"
+    )
+    expect(entry).to_contain_text("Begrunnelse: Ny vurdering fra FHI.")
 
 
 def test_the_load_follows_new_inquiries_and_the_clock(server, page):
