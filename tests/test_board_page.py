@@ -346,12 +346,14 @@ def test_all_incidents_at_a_glance(server, page):
     boil = scenario.open_incident(server)
     scenario.verified_fact(server, boil)
     fact = scenario.approved_fact(server, boil)
-    scenario.published_post(server, boil, [fact])
+    website = scenario.published_post(server, boil, [fact])
     server.ok(
         "comms",
         f"/api/incidents/{boil}/posts",
         {"channel": "website", "text": "Oppdatering", "cites": [fact]},
     )
+    long = {"channel": "x", "text": "K" * 150, "cites": [fact], "links_to": website}
+    tweet = server.ok("comms", f"/api/incidents/{boil}/posts", long)["id"]
     storm = scenario.open_incident(server, title="Storm", department="bym", severity="moderate")
     log_in(page, server, "comms")
     row = page.locator(f"[data-overview='{boil}']")
@@ -359,16 +361,20 @@ def test_all_incidents_at_a_glance(server, page):
     expect(row.locator("[data-cell='severity']")).to_have_text("alvorlig")
     expect(row.locator("[data-cell='open_for']")).to_have_text("0 min")
     expect(row.locator("[data-cell='pending_facts']")).to_have_text("1")
-    expect(row.locator("[data-cell='awaiting_approval']")).to_have_text("1")
+    expect(row.locator("[data-cell='awaiting_approval']")).to_have_text("2")
     expect(row.locator("[data-cell='published']")).to_have_text("1")
     expect(row.locator("[data-cell='crisis_mode']")).to_have_text("Normal drift")
     expect(page.locator(f"[data-overview='{storm}'] [data-cell='severity']")).to_have_text(
         "moderat"
     )
-    website = page.locator(f"[data-incident='{boil}'] [data-channel='website']")
-    expect(website.locator("h4")).to_have_text("Nettsiden")
-    expect(website.locator("[data-tally='draft']")).to_have_text("Utkast, venter på godkjenning: 1")
-    expect(website.locator("[data-tally='published']")).to_have_text("Publisert: 1")
+    channel = page.locator(f"[data-incident='{boil}'] [data-channel='website']")
+    expect(channel.locator("h4")).to_have_text("Nettsiden")
+    expect(channel.locator("[data-tally='draft']")).to_have_text("Utkast, venter på godkjenning: 1")
+    expect(channel.locator("[data-tally='published']")).to_have_text("Publisert: 1")
+    expect(page.locator(f"[data-post='{tweet}'] [data-warning='long_post']")).to_have_text(
+        "Innlegget er på 150 tegn, og for X anbefales høyst 140. "
+        "Retningslinjene sier 140 tegn: skriv kort og lenk til nettsiden."
+    )
 
 
 def test_readable_on_a_wall_screen_and_a_laptop(server, page):
