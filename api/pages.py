@@ -6,8 +6,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from api.deps import actor_or_none
+from api.deps import actor_or_none, runtime
 from api.i18n import WEB, catalogue, error_text, pick_language
+from crisis.channels.service import list_channels
 from crisis.errors import CrisisError
 
 router = APIRouter(include_in_schema=False)
@@ -31,6 +32,7 @@ def render(
             "lang": lang,
             "t": catalogue(lang)["ui"],
             "e": catalogue(lang)["errors"],
+            "warnings": catalogue(lang).get("warnings", {}),
             "error": message,
             **context,
         },
@@ -43,4 +45,10 @@ def board_page(request: Request) -> Response:
     actor = actor_or_none(request)
     if actor is None:
         return RedirectResponse("/login", status_code=303)
-    return render(request, "board.html", actor=actor)
+    return render(
+        request,
+        "board.html",
+        actor=actor,
+        # Channel names as the registry has them, for channels added since.
+        channels={c.key: c.name for c in list_channels(runtime(request).log)},
+    )

@@ -43,7 +43,7 @@ class Moment:
     event: Any = None
 
     def as_json(self, incident: str | None = None) -> dict[str, Any]:
-        """As the live board lists it: incidents in id order."""
+        """In id order, as the live board gives them (`ViewRunner.snapshot`)."""
         rows = self.board.incidents
         docs = [rows[i] for i in sorted(rows) if incident in (None, i)]
         return {"position": self.position, "at": self.at, "incidents": docs}

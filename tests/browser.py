@@ -36,6 +36,23 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
+WCAG_21_AA = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+    },
+    "resultTypes": ["violations"],
+}
+
+
+def serious(results) -> list[str]:
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 def log_in(page: Page, server, username: str) -> None:
     """Log in through the login page and wait for the live board to connect."""
     page.goto(f"{server.url}/login")

@@ -10,6 +10,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -79,8 +80,8 @@ STORE = os.environ.get("CRISIS_TEST_STORE", "sqlite")
 ADMIN_URL = os.environ.get("CRISIS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
+@contextmanager
+def fresh_postgres() -> Iterator[str]:
     """A fresh PostgreSQL database, dropped afterwards."""
     import psycopg
 
@@ -90,6 +91,12 @@ def postgres_url() -> Iterator[str]:
     yield ADMIN_URL.rsplit("/", 1)[0] + "/" + name
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    with fresh_postgres() as url:
+        yield url
 
 
 @pytest.fixture
@@ -215,6 +222,10 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def settings(self) -> Settings:
+        return Settings(self.data_dir, self.database_url)
+
     def start(self) -> Server:
         store = ["--database-url", self.database_url] if self.database_url else []
         command = ["serve", "--port", str(self.port), "--data-dir", str(self.data_dir), *store]
@@ -264,6 +275,21 @@ def server(settings: Settings, people: dict[str, Actor]) -> Iterator[Server]:
     srv = Server(settings.data_dir, free_port(), settings.database_url).start()
     yield srv
     srv.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_server(
+    tmp_path_factory: pytest.TempPathFactory, _accounts_file: tuple[Path, dict[str, Actor]]
+) -> Iterator[Server]:
+    """One real server for all tests of a module (the browser tests), to keep the
+    suite fast. Its tests must not assume an empty board, and leave it running."""
+    with ExitStack() as stack:
+        url = stack.enter_context(fresh_postgres()) if STORE == "postgres" else None
+        settings = Settings.from_env(tmp_path_factory.mktemp("shared") / "data", url)
+        copy_users(_accounts_file[0], settings)
+        srv = Server(settings.data_dir, free_port(), settings.database_url).start()
+        stack.callback(srv.stop)
+        yield srv
 
 
 os.environ.setdefault("CRISIS_DEMO_PASSWORD", PASSWORD)

@@ -48,20 +48,102 @@ def published_post(
 
 
 def every_event(api: Poster) -> list[str]:
-    """Incidents taken through every kind of event there is, for tests that
-    rebuild and compare the read models. When you add an event kind, add a step
-    here: tests/test_projections.py fails while any kind is missing."""
+    """Incidents taken through every kind of event there is, over the HTTP API,
+    for tests that rebuild and compare the read models and for the board page.
+    When you add an event kind, add a step here: tests/test_projections.py
+    fails while any kind is missing."""
     incident = open_incident(api)  # Incident.Opened
     fact = api.ok("vav", f"/api/incidents/{incident}/facts", {"text": "E. coli er påvist."})["id"]
     api.ok("vav", f"/api/facts/{fact}/verify")  # Fact.Submitted, Fact.Verified
     api.ok("comms", f"/api/facts/{fact}/approve")  # Fact.Approved
+    scope = approved_fact(api, incident, "Gjelder bare Grorud, Stovner og Alna.")
     website = published_post(api, incident, [fact])  # Post.Drafted, .Approved, .Published
-    published_post(api, incident, [fact], channel="facebook", links_to=website)
-    verified_fact(api, incident, "Gjelder bare Grorud, Stovner og Alna.")
+    facebook = published_post(api, incident, [fact, scope], channel="facebook", links_to=website)
+    _change_incident(api, incident)
+    _channel_registry(api)
+    _revise_facts(api, incident, [fact, scope], website, facebook)
+    _rumours_and_inquiries(api, incident, fact)
+    verified_fact(api, incident, "Vannverket spyler ledningsnettet.")  # waits for approval
     api.ok("comms", f"/api/incidents/{incident}/phase", {"phase": "monitoring"})
     other = open_incident(api, title="Storm i Nordstrand", department="bym", severity="moderate")
     api.ok("bym", f"/api/incidents/{other}/facts", {"text": "Trær over veien.", "verify": True})
+    reason = {"department": "vav", "reason": "Overvann i kummene."}
+    api.ok("comms", f"/api/incidents/{other}/department", reason)  # DepartmentAssigned
     return [incident, other]
+
+
+def _change_incident(api: Poster, incident: str) -> None:
+    path = f"/api/incidents/{incident}"
+    api.ok("comms", f"{path}/severity", {"severity": "extreme"})  # SeverityChanged
+    api.ok("comms", f"{path}/areas", {"areas": ["Grorud", "Stovner", "Alna", "Furuset"]})
+    api.ok("comms", f"{path}/supporting", {"departments": ["hel"]})  # SupportingDepartmentsChanged
+    api.ok("comms", f"{path}/crisis-mode", {"on": True, "sla_minutes": 30})  # CrisisModeSwitched
+    api.ok("editor", f"{path}/four-eyes", {"on": True})  # FourEyesSwitched
+
+
+def _channel_registry(api: Poster) -> None:
+    """ChannelRegistry: Seeded (with the first change), ChannelAdded, -Changed, -Retired."""
+    api.ok("admin", "/api/channels", {"key": "tiktok", "name": "TikTok", "role": "Korte videoer."})
+    api.ok("admin", "/api/channels/tiktok/change", {"advised_chars": 150})
+    api.ok("admin", "/api/channels/tiktok/retire", {"reason": "Brukes ikke lenger."})
+
+
+def _revise_facts(
+    api: Poster, incident: str, facts: list[str], website: str, facebook: str
+) -> None:
+    """A correction puts both posts up for follow-up; one is followed up, the
+    other retracted with an apology. Withdrawing the second fact leaves the
+    first post to follow up again. A draft is discarded."""
+    fact, scope = facts
+    correction = {"text": "E. coli er påvist i Grorud.", "reason": "Prøven gjaldt Grorud."}
+    api.ok("vav", f"/api/facts/{fact}/correct", correction)  # Fact.Corrected
+    api.ok("comms", f"/api/facts/{fact}/approve")
+    note = {"item": facebook, "note": "Innlegget nevner ikke bydel; står seg."}
+    api.ok("comms", f"/api/facts/{fact}/follow-up", note)  # Fact.FollowedUp
+    retraction = {"reason": "Feil om utbredelsen.", "apology": "Vi beklager.", "cites": [fact]}
+    apology = api.ok("comms", f"/api/posts/{website}/retract", retraction)["id"]  # Post.Retracted
+    api.ok("editor", f"/api/posts/{apology}/approve")
+    api.ok("comms", f"/api/posts/{apology}/publish")
+    api.ok("vav", f"/api/facts/{scope}/withdraw", {"reason": "Furuset er også berørt."})
+    draft = {"channel": "website", "text": "Utkast som ikke brukes.", "cites": [fact]}
+    post = api.ok("comms", f"/api/incidents/{incident}/posts", draft)["id"]
+    api.ok("comms", f"/api/posts/{post}/discard", {"reason": "Dobbelt opp."})  # Post.Discarded
+
+
+def _rumours_and_inquiries(api: Poster, incident: str, fact: str) -> None:
+    watch = f"/api/incidents/{incident}/watch-list"
+    api.ok("comms", watch, {"phrase": "giftig"})  # WatchList.Started, .PhraseAdded
+    api.ok("comms", watch, {"phrase": "kokt"})
+    api.ok("comms", f"{watch}/remove", {"phrase": "kokt"})  # WatchList.PhraseRemoved
+    claim = {"claim": "Vannet er giftig selv etter koking.", "channel": "facebook", "reach": 800}
+    rumour = api.ok("comms", f"/api/incidents/{incident}/rumours", claim)["id"]  # Recorded
+    asked = inquiry(api, incident, "Er vannet giftig selv om jeg koker det?")  # Inquiry.Received
+    api.ok("comms", f"/api/inquiries/{asked}/triage", {"category": "possible_rumour"})
+    api.ok("comms", f"/api/inquiries/{asked}/assign", {})  # Inquiry.Assigned
+    holding = {"text": "Takk, vi sjekker og kommer tilbake."}
+    api.ok("comms", f"/api/inquiries/{asked}/holding-reply", holding)  # HoldingReplySent
+    sighting = {"channel": "facebook", "where": "Kommentarfeltet", "reach": 40, "inquiry_id": asked}
+    api.ok("comms", f"/api/rumours/{rumour}/sightings", sighting)  # Rumour.Sighted
+    api.ok("comms", f"/api/rumours/{rumour}/assess", {"assessment": "false"})  # Rumour.Assessed
+    answer = {"text": "Nei, kokt vann er trygt å drikke.", "cites": [fact]}
+    api.ok("comms", f"/api/inquiries/{asked}/answer", answer)  # Inquiry.Answered
+    api.ok("comms", f"/api/rumours/{rumour}/correct", {"inquiry_id": asked})  # Rumour.Corrected
+    api.ok("comms", f"/api/rumours/{rumour}/close", {"resolution": "Dementert."})  # Closed
+    api.ok("comms", f"/api/inquiries/{asked}/archive-worthy", {"reason": "Typisk spørsmål."})
+    own = inquiry(api, incident, "Når får jeg svar på søknaden min?")
+    referral = {"to": "postmottak", "reply": "Skriv til postmottak, så svarer de deg."}
+    api.ok("comms", f"/api/inquiries/{own}/refer", referral)  # Inquiry.Referred
+    rude = inquiry(api, incident, "Dere er noen idioter alle sammen.")
+    api.ok("comms", f"/api/inquiries/{rude}/escalate", {"reason": "Trusler?"})  # Escalated
+    api.ok("comms", f"/api/inquiries/{rude}/triage", {"category": "abusive"})  # Inquiry.Triaged
+    hidden = {"action": "hide", "reason": "Kommentaren bryter med våre regler for hets."}
+    api.ok("comms", f"/api/inquiries/{rude}/moderate", hidden)  # Inquiry.Moderated
+    inquiry(api, incident, "Gjelder kokevarselet Furuset?")  # still waiting
+
+
+def inquiry(api: Poster, incident: str, text: str, channel: str = "facebook") -> str:
+    body = {"channel": channel, "handle": "@kari.n", "text": text}
+    return api.ok("comms", f"/api/incidents/{incident}/inquiries", body)["id"]
 
 
 def whole_incident(api: Poster, step: Any = lambda: None) -> dict[str, str]:

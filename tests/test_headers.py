@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi import routing
 from playwright.sync_api import expect
 
@@ -63,6 +64,12 @@ def test_no_page_has_inline_script(api):
         for tag in re.findall(r"<script[^>]*>", html):
             assert "src=" in tag or 'type="application/json"' in tag, (path, tag)
         assert " on" not in " ".join(re.findall(r"<[^>]+ on\w+=", html)), path
+
+
+@pytest.fixture
+def server(shared_server):
+    """The browser tests share one server."""
+    return shared_server
 
 
 def test_pages_work_under_the_policy_in_a_browser(server, page):

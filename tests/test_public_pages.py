@@ -8,17 +8,15 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, expect
 
 from tests import scenario
-
-WCAG_21_AA = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
-    },
-    "resultTypes": ["violations"],
-}
+from tests.browser import WCAG_21_AA, serious
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def server(shared_server):
+    return shared_server
+
+
+@pytest.fixture(scope="module")
 def incident(server) -> str:
     incident = scenario.open_incident(server)
     found = scenario.approved_fact(server, incident, "E. coli er påvist i vannprøver.")
@@ -26,14 +24,6 @@ def incident(server) -> str:
     scenario.published_post(server, incident, [found, boil], text="Kokevarsel: kok vannet.")
     scenario.published_post(server, incident, [boil], text="Varselet gjelder fortsatt.")
     return incident
-
-
-def serious(results) -> list[str]:
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_public_pages_pass_axe(server, incident, page):

@@ -36,6 +36,11 @@ def handles(*event_types: type) -> Callable[[Handler], Handler]:
     return register
 
 
+def handled() -> list[type]:
+    """The kinds of event the board applies (each names what someone did on it)."""
+    return list(_HANDLERS)
+
+
 class Board:
     """All incidents, keyed by id, plus which incident each item belongs to.
     The incidents are the view's rows (see `projections.view.Model`)."""

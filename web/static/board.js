@@ -1,7 +1,15 @@
 // The live board: a websocket feed of board changes, rendered with DOM text
-// nodes only, so text from anyone is shown as text and never as markup.
+// nodes only (never innerHTML), so text from anyone is shown as text.
+//
+// What depends on the time of reading (inquiries in the last 15 minutes, at
+// risk, breached) is not in the board doc: it comes from the server's
+// GET /api/incidents/{id}/load, fetched when an incident changes and every
+// 30 seconds, so those rules are written once, on the server.
 
-const labels = JSON.parse(document.getElementById("labels").textContent);
+const catalogue = JSON.parse(document.getElementById("labels").textContent);
+const labels = catalogue.ui;
+const warningTexts = catalogue.warnings ?? {};
+const channelNames = JSON.parse(document.getElementById("channels").textContent);
 const overview = document.getElementById("overview");
 const root = document.getElementById("board");
 const connection = document.getElementById("connection");
@@ -10,24 +18,23 @@ const role = root.dataset.role;
 const department = root.dataset.department;
 const locale = document.documentElement.lang === "nb" ? "nb-NO" : "en-GB";
 
-const FACT_ORDER = ["submitted", "verified", "approved", "corrected", "withdrawn"];
-const POST_ORDER = ["draft", "approved", "published", "retracted"];
+const FACT_ORDER = ["submitted", "verified", "approved", "withdrawn"];
+const POST_ORDER = ["draft", "approved", "published", "retracted", "discarded"];
 const PENDING_FACTS = new Set(["submitted", "verified"]);
-// Parts other concepts add to an incident: each is shown when present, in this order.
-// Any other part that holds a list or object is shown after them, generically.
-const SECTIONS = ["rumours", "inquiries", "follow_up"];
-const KNOWN = new Set(["id", "kind", "title", "areas", "department", "department_name", "severity",
-  "phase", "opened_at", "opened_by", "position", "updated_at", "facts", "posts", "working",
-  "crisis_mode"]);
+const LOAD_FIELDS = ["received_15m", "received_60m", "backlog", "oldest_waiting", "at_risk", "breached",
+  "answered", "referred", "moderated"];
+const SHOWN_INQUIRIES = 8; // the rest are counted, not listed: the desk has the full queue
+const REFRESH_MS = 30000;
 
 const incidents = new Map();
+const loads = new Map(); // incident id -> the server's load response
 let position = null;
 let retryDelay = 500;
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined) continue;
+    if (value === null || value === undefined || value === false) continue;
     if (key === "class") node.className = value;
     else if (key === "onclick") node.addEventListener("click", value);
     else node.setAttribute(key, value);
@@ -38,12 +45,24 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-function label(key, fallback) {
-  return labels[key] ?? fallback ?? key;
+function label(key) {
+  return labels[key] ?? key;
 }
 
 function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+}
+
+function say(key, values) {
+  return fill(label(key), values);
+}
+
+function channelName(key) {
+  return channelNames[key] ?? key;
+}
+
+function number(n) {
+  return Number(n).toLocaleString(locale);
 }
 
 // ---- time ----------------------------------------------------------------
@@ -52,24 +71,28 @@ function when(iso) {
   return new Date(iso).toLocaleString(locale, { dateStyle: "short", timeStyle: "short" });
 }
 
-function duration(iso) {
-  const minutes = Math.max(0, Math.floor((Date.now() - new Date(iso).getTime()) / 60000));
-  const days = Math.floor(minutes / 1440);
-  const hours = Math.floor((minutes % 1440) / 60);
-  if (days) return fill(label("duration_days"), { d: days, h: hours });
-  if (hours) return fill(label("duration_hours"), { h: hours, m: minutes % 60 });
-  return fill(label("duration_minutes"), { m: minutes });
+function span(minutes) {
+  const whole = Math.max(0, Math.round(minutes));
+  const days = Math.floor(whole / 1440);
+  const hours = Math.floor((whole % 1440) / 60);
+  if (days) return say("duration_days", { d: days, h: hours });
+  if (hours) return say("duration_hours", { h: hours, m: whole % 60 });
+  return say("duration_minutes", { m: whole });
+}
+
+function since(iso) {
+  return span(Math.floor((Date.now() - new Date(iso).getTime()) / 60000));
 }
 
 // A time shown as "how long ago"; the timer below keeps it current without re-rendering.
 function ago(iso, template = "ago") {
   return el("time", { class: "ago", datetime: iso, "data-template": template, title: when(iso) },
-    fill(label(template), { d: duration(iso) }));
+    say(template, { d: since(iso) }));
 }
 
 function refreshTimes() {
   for (const node of document.querySelectorAll("time.ago")) {
-    node.textContent = fill(label(node.dataset.template), { d: duration(node.getAttribute("datetime")) });
+    node.textContent = say(node.dataset.template, { d: since(node.getAttribute("datetime")) });
   }
 }
 
@@ -98,12 +121,26 @@ function badge(kind, value, text) {
   return el("span", { class: `badge ${kind}-${value}` }, text);
 }
 
+function tag(kind, text) {
+  return el("span", { class: `tag tag-${kind}`, "data-tag": kind }, text);
+}
+
 function count(n) {
   return el("span", { class: "count" }, String(n));
 }
 
+function empty(key) {
+  return el("p", { class: "empty" }, label(key));
+}
+
+// A line saying why something happened: "Reason: ... (by, 5 min ago)".
+function why(field, key, record) {
+  return el("p", { class: "why", "data-field": field }, `${label(key)}: `, record.reason,
+    el("span", { class: "by" }, ` – ${record.by}, `, ago(record.at)));
+}
+
 function grouped(items, key, order) {
-  const groups = new Map(order.map((status) => [status, []]));
+  const groups = new Map(order.map((value) => [value, []]));
   for (const item of items) {
     if (!groups.has(item[key])) groups.set(item[key], []);
     groups.get(item[key]).push(item);
@@ -117,7 +154,30 @@ function panel(key, title, n, ...body) {
     el("h3", { id }, title, n === null ? null : count(n)), ...body);
 }
 
+function short(text, length = 90) {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
+// The text of any item of the incident, for "who is working on what" and follow-up.
+function itemText(incident, id) {
+  for (const part of ["facts", "posts", "rumours", "inquiries"]) {
+    const item = incident[part]?.[id];
+    if (item) return item.text ?? item.claim ?? null;
+  }
+  return null;
+}
+
 // ---- facts ---------------------------------------------------------------
+
+function factHistory(fact) {
+  return el("details", { class: "history" },
+    el("summary", {}, label("board_history"), count(fact.history.length)),
+    el("ol", {}, fact.history.map((step) => el("li", { "data-change": step.change },
+      el("span", { class: "by" }, `${say("fact_revision", { n: step.revision })} · `,
+        `${label(`fact_change_${step.change}`)} · ${step.by}, `, ago(step.at)),
+      el("p", { class: "text" }, step.text),
+      step.reason ? el("p", { class: "why" }, step.reason) : null))));
+}
 
 function factItem(incident, fact) {
   const actions = [];
@@ -131,10 +191,16 @@ function factItem(incident, fact) {
   if (fact.submitted_by) by.push(`${label("submitted_by")} ${fact.submitted_by}`);
   if (fact.verified_by) by.push(`${label("verified_by")} ${fact.verified_by}`);
   if (fact.approved_by) by.push(`${label("approved_by")} ${fact.approved_by}`);
-  return el("li", { "data-fact": fact.id, "data-status": fact.status },
+  const history = fact.history ?? [];
+  const correction = history.filter((step) => step.change === "corrected").at(-1);
+  const withdrawal = fact.status === "withdrawn" ? history.at(-1) : null;
+  return el("li", { "data-fact": fact.id, "data-status": fact.status, "data-revision": fact.revision },
     el("p", { class: "text" }, fact.text),
-    fact.revision > 1 ? el("span", { class: "by" }, fill(label("revision"), { n: fact.revision })) : null,
+    fact.revision > 1 ? tag("corrected", say("fact_corrected", { n: fact.revision })) : null,
+    correction ? why("correction", "correction_reason", correction) : null,
+    withdrawal ? why("withdrawal", "withdrawal_reason", withdrawal) : null,
     el("span", { class: "by" }, by.join(", ")),
+    history.length > 1 ? factHistory(fact) : null,
     ...actions);
 }
 
@@ -142,15 +208,48 @@ function factsPanel(incident) {
   const facts = Object.values(incident.facts ?? {});
   const groups = grouped(facts, "status", FACT_ORDER).map(([status, members]) =>
     el("div", { class: "group", "data-group": status },
-      el("h4", {}, label(`facts_${status}`, label(`status_${status}`, status)), count(members.length)),
+      el("h4", {}, label(`facts_${status}`), count(members.length)),
       el("ul", { class: "items" }, members.map((fact) => factItem(incident, fact)))));
-  return panel("facts", label("facts"), facts.length,
-    groups.length ? groups : el("p", { class: "empty" }, label("no_facts")));
+  return panel("facts", label("facts"), facts.length, groups.length ? groups : empty("no_facts"));
+}
+
+// ---- follow-up after a fact changed ---------------------------------------
+
+function followUpItem(incident, entry) {
+  const item = incident[entry.part]?.[entry.item] ?? {};
+  const fact = incident.facts?.[entry.fact];
+  const what = entry.part === "inquiries"
+    ? say("follow_up_answer", { handle: item.handle ?? "", channel: channelName(item.channel) })
+    : say("follow_up_post", { channel: channelName(item.channel) });
+  const text = entry.part === "inquiries" ? item.answer?.text ?? item.text : item.text;
+  const change = entry.change === "withdrawn"
+    ? label("follow_up_withdrawn")
+    : say("follow_up_corrected", { cited: entry.revision, current: entry.current });
+  return el("li", { "data-follow-up": entry.item, "data-change": entry.change },
+    el("strong", {}, what), " ", entry.part === "posts" ? el("a", { href: `#post-${entry.item}` }, label("show")) : null,
+    text ? el("p", { class: "text" }, text) : null,
+    el("p", { class: "why" }, change, " ", fact ? el("q", {}, short(fact.text)) : null),
+    entry.reason ? el("p", { class: "why", "data-field": "reason" }, `${label("because")}: `, entry.reason) : null,
+    el("span", { class: "by" }, ago(entry.at)));
+}
+
+function followUpPanel(incident) {
+  const entries = incident.follow_up ?? [];
+  return panel("follow_up", label("section_follow_up"), entries.length,
+    entries.length ? el("ul", { class: "items" }, entries.map((entry) => followUpItem(incident, entry)))
+      : empty("no_follow_up"));
 }
 
 // ---- posts ---------------------------------------------------------------
 
-function postItem(post) {
+function postLink(incident, id, key) {
+  const other = incident.posts?.[id];
+  const status = other ? label(`status_${other.status}`) : "";
+  return el("p", { class: "link" }, el("a", { href: `#post-${id}`, "data-link": key },
+    say(key, { status })), other ? el("q", { class: "about" }, short(other.text)) : null);
+}
+
+function postItem(incident, post) {
   const actions = [];
   if (post.status === "draft" && role === "editor") {
     actions.push(actionButton(label("approve"), `/api/posts/${post.id}/approve`, post.text));
@@ -158,189 +257,253 @@ function postItem(post) {
   if (post.status === "approved" && (role === "comms" || role === "editor")) {
     actions.push(actionButton(label("publish"), `/api/posts/${post.id}/publish`, post.text));
   }
-  return el("li", { "data-post": post.id, "data-status": post.status },
-    el("span", { class: `status status-${post.status}` },
-      label(`posts_${post.status}`, label(`status_${post.status}`, post.status))),
+  const by = [`${label("drafted_by")} ${post.drafted_by}`];
+  if (post.approved_by) by.push(`${label("approved_by")} ${post.approved_by}`);
+  return el("li", { id: `post-${post.id}`, "data-post": post.id, "data-status": post.status },
+    el("span", { class: `status status-${post.status}` }, label(`posts_${post.status}`)),
+    post.corrects ? tag("apology", label("apology")) : null,
+    (incident.follow_up ?? []).some((entry) => entry.item === post.id) ? tag("follow-up", label("needs_follow_up")) : null,
     post.published_at ? ago(post.published_at, "published_ago") : null,
     el("p", { class: "text" }, post.text),
+    (post.warnings ?? []).length ? el("ul", { class: "warnings" }, post.warnings.map((warning) =>
+      el("li", { "data-warning": warning.code }, fill(warningTexts[warning.code] ?? warning.code,
+        warning.params ?? {})))) : null,
+    post.retracted ? why("retracted", "retracted_because", post.retracted) : null,
+    post.corrected_by ? postLink(incident, post.corrected_by, "apology_link") : null,
+    post.corrects ? postLink(incident, post.corrects, "corrects_link") : null,
+    post.discarded ? why("discarded", "discarded_because", post.discarded) : null,
+    el("span", { class: "by" }, by.join(", ")),
     ...actions);
 }
 
 function postsPanel(incident) {
   const posts = Object.values(incident.posts ?? {});
-  const channels = grouped(posts, "channel", ["website"]).map(([channel, members]) => {
+  const keys = [...new Set(posts.map((post) => post.channel))]
+    .sort((a, b) => (b === "website") - (a === "website") || channelName(a).localeCompare(channelName(b)));
+  const channels = grouped(posts, "channel", keys).map(([channel, members]) => {
     const byStatus = grouped(members, "status", POST_ORDER);
     return el("div", { class: "group", "data-channel": channel },
-      el("h4", {}, label(`channel_${channel}`, channel)),
+      el("h4", {}, channelName(channel)),
       el("p", { class: "tally" }, byStatus.map(([status, of]) =>
         el("span", { class: `status status-${status}`, "data-tally": status },
-          `${label(`posts_${status}`, status)}: ${of.length}`))),
-      el("ul", { class: "items" }, byStatus.flatMap(([, of]) => of.map(postItem))));
+          `${label(`posts_${status}`)}: ${of.length}`))),
+      el("ul", { class: "items" }, byStatus.flatMap(([, of]) => of.map((post) => postItem(incident, post)))));
   });
-  return panel("posts", label("posts_per_channel"), posts.length,
-    channels.length ? channels : el("p", { class: "empty" }, label("no_posts")));
+  return panel("posts", label("posts_per_channel"), posts.length, channels.length ? channels : empty("no_posts"));
+}
+
+// ---- rumours ---------------------------------------------------------------
+
+function correctionTime(rumour) {
+  if (rumour.minutes_to_correction === null || rumour.minutes_to_correction === undefined) {
+    return tag("uncorrected", label("not_corrected"));
+  }
+  return tag("corrected-in", say("corrected_after", { d: span(rumour.minutes_to_correction) }));
+}
+
+function rumourItem(rumour) {
+  const where = [channelName(rumour.channel), rumour.where].filter(Boolean).join(" · ");
+  return el("li", { "data-rumour": rumour.id, "data-status": rumour.status },
+    el("p", { class: "text" }, rumour.claim),
+    badge("assessment", rumour.assessment, label(`assessment_${rumour.assessment}`)),
+    correctionTime(rumour),
+    el("p", { class: "fields" },
+      el("span", { "data-field": "reach" }, say("reach", { n: number(rumour.reach) })),
+      el("span", { "data-field": "first_seen" }, ago(rumour.first_seen_at, "first_seen_ago")),
+      el("span", { "data-field": "where" }, where),
+      el("span", { "data-field": "sightings" }, say("sightings", { n: rumour.sightings.length }))),
+    rumour.assessment_note ? el("p", { class: "why", "data-field": "assessment_note" }, rumour.assessment_note) : null,
+    rumour.resolution ? el("p", { class: "why", "data-field": "resolution" },
+      `${label("resolution")}: `, rumour.resolution) : null);
+}
+
+// Open rumours, the widest reach first, then the oldest (as the desk lists them).
+function byReachThenAge(a, b) {
+  return b.reach - a.reach || a.first_seen_at.localeCompare(b.first_seen_at);
+}
+
+function rumoursPanel(incident) {
+  const rumours = Object.values(incident.rumours ?? {});
+  const open = rumours.filter((r) => r.status === "open").sort(byReachThenAge);
+  const closed = rumours.filter((r) => r.status !== "open").sort((a, b) => b.closed_at.localeCompare(a.closed_at));
+  const watched = incident.watch_list ?? [];
+  return panel("rumours", label("section_rumours"), open.length,
+    open.length ? el("ul", { class: "items" }, open.map(rumourItem)) : empty("no_rumours"),
+    closed.length ? el("details", { class: "closed" },
+      el("summary", {}, label("closed_rumours"), count(closed.length)),
+      el("ul", { class: "items" }, closed.map(rumourItem))) : null,
+    el("p", { class: "fields", "data-field": "watch_list" }, `${label("watch_list")}: `,
+      watched.length ? watched.join(", ") : label("nothing_watched")));
+}
+
+// ---- inquiries -------------------------------------------------------------
+
+function loadCell(key, row) {
+  if (key === "oldest_waiting") {
+    return el("td", { "data-cell": key }, row.oldest_waiting_minutes === null ? "–" : span(row.oldest_waiting_minutes));
+  }
+  const alarm = (key === "at_risk" || key === "breached") && row[key] > 0;
+  return el("td", { "data-cell": key, class: alarm ? `alarm alarm-${key}` : null }, number(row[key]));
+}
+
+function loadTable(incident) {
+  const load = loads.get(incident.id);
+  if (!load) return el("p", { class: "empty" }, label("fetching"));
+  const rows = Object.entries(load.channels)
+    .sort(([a], [b]) => channelName(a).localeCompare(channelName(b)));
+  if (!rows.length) return empty("no_load");
+  return el("table", { class: "figures load" },
+    el("caption", {}, label("load"), " ", el("span", { class: "by" }, say("as_of", { t: when(load.now) }))),
+    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, label("channel")),
+      LOAD_FIELDS.map((key) => el("th", { scope: "col" }, label(`load_${key}`))))),
+    el("tbody", {}, rows.map(([channel, row]) => el("tr", { "data-row": channel },
+      el("th", { scope: "row" }, channelName(channel)), LOAD_FIELDS.map((key) => loadCell(key, row))))));
+}
+
+function inquiryItem(inquiry) {
+  return el("li", { "data-inquiry": inquiry.id, "data-status": inquiry.status },
+    el("p", { class: "text" }, inquiry.text),
+    el("p", { class: "fields" },
+      inquiry.category ? tag(`category-${inquiry.category}`, label(`category_${inquiry.category}`))
+        : tag("untriaged", label("untriaged")),
+      inquiry.watch_match ? tag("watch", say("watch_match", { phrase: inquiry.watch_match })) : null,
+      inquiry.escalation ? tag("escalated", label("escalated")) : null,
+      inquiry.holding_reply ? tag("holding", label("holding_reply_sent")) : null,
+      inquiry.archive_worthy ? tag("archive", label("archive_worthy")) : null,
+      el("span", { "data-field": "handle" }, inquiry.handle),
+      el("span", { "data-field": "channel" }, channelName(inquiry.channel)),
+      el("span", { "data-field": "waiting" }, ago(inquiry.received_at, "waiting_for")),
+      el("span", { "data-field": "assigned_to" },
+        inquiry.assigned_to ? say("assigned_to", { name: inquiry.assigned_to.name }) : label("unassigned"))),
+    inquiry.escalation ? why("escalation", "escalated_because", inquiry.escalation) : null);
+}
+
+function inquiriesPanel(incident) {
+  const inquiries = Object.values(incident.inquiries ?? {});
+  // The desk's order: photo removal requests first, then the oldest.
+  const open = inquiries.filter((i) => i.status === "open")
+    .sort((a, b) => a.priority - b.priority || a.received_at.localeCompare(b.received_at));
+  const rest = open.length - SHOWN_INQUIRIES;
+  return panel("inquiries", label("section_inquiries"), open.length,
+    el("div", { class: "load-box", "data-load": incident.id }, loadTable(incident)),
+    el("h4", {}, label("open_inquiries")),
+    open.length ? el("ul", { class: "items" }, open.slice(0, SHOWN_INQUIRIES).map(inquiryItem)) : empty("no_inquiries"),
+    rest > 0 ? el("p", { class: "empty" }, say("more_inquiries", { n: rest })) : null);
 }
 
 // ---- who is working on what ---------------------------------------------
 
-function itemText(incident, id) {
-  for (const part of Object.values(incident)) {
-    if (part && typeof part === "object" && !Array.isArray(part) && part[id]) {
-      const item = part[id];
-      return item.text ?? item.title ?? item.summary ?? null;
-    }
-  }
-  return null;
-}
-
 function workingPanel(incident) {
-  const people = Object.values(incident.working ?? {}).sort((a, b) => b.at.localeCompare(a.at));
-  if (!people.length) return null;
-  return panel("working", label("section_working"), null,
-    el("ul", { class: "items" }, people.map((who) => {
+  const people = new Map(Object.entries(incident.working ?? {}).map(([id, who]) => [id, { ...who, assigned: [] }]));
+  for (const inquiry of Object.values(incident.inquiries ?? {})) {
+    const person = inquiry.assigned_to;
+    if (inquiry.status !== "open" || !person) continue;
+    if (!people.has(person.id)) people.set(person.id, { name: person.name, assigned: [] });
+    people.get(person.id).assigned.push(inquiry);
+  }
+  const sorted = [...people.values()].sort((a, b) => (b.at ?? "").localeCompare(a.at ?? ""));
+  return panel("working", label("section_working"), null, sorted.length ? el("ul", { class: "items" },
+    sorted.map((who) => {
       const about = who.item ? itemText(incident, who.item) : null;
       return el("li", { "data-person": who.name },
         el("strong", {}, who.name), " ",
-        el("span", { class: "by" }, label(`role_${who.role}`, who.role ?? "")), " ",
-        el("span", {}, label(`did_${who.did}`, who.did)),
-        about ? el("q", { class: "about" }, about.length > 90 ? `${about.slice(0, 89)}…` : about) : null,
-        " ", ago(who.at),
-        el("span", { class: "by" }, ` · ${fill(label("actions_count"), { n: who.actions })}`));
-    })));
-}
-
-// ---- parts other concepts add (rumours, inquiries, follow-up, ...) ------
-
-const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d/;
-const MAIN_TEXT = ["text", "title", "summary", "name"];
-
-function scalar(value) {
-  if (value === null || value === undefined) return "–";
-  if (typeof value === "boolean") return label(value ? "yes" : "no");
-  if (typeof value === "number") return value.toLocaleString(locale);
-  if (typeof value === "string" && ISO.test(value)) return ago(value);
-  if (Array.isArray(value) && value.every((v) => typeof v !== "object" || v === null)) {
-    return value.join(", ");
-  }
-  if (typeof value === "object") return JSON.stringify(value);
-  return String(value);
-}
-
-function fields(object, skip) {
-  return Object.entries(object)
-    .filter(([key]) => !skip.has(key))
-    .map(([key, value]) => el("span", { class: "field", "data-field": key },
-      `${label(`field_${key}`, key)}: `, scalar(value)));
-}
-
-function genericItems(items) {
-  const skip = new Set(["id", "status", ...MAIN_TEXT]);
-  return el("ul", { class: "items" }, items.map((item) => {
-    const text = MAIN_TEXT.map((key) => item[key]).find((v) => typeof v === "string");
-    return el("li", { "data-item": item.id, "data-status": item.status },
-      text !== undefined ? el("p", { class: "text" }, text) : null,
-      item.status ? el("span", { class: `status status-${item.status}` },
-        label(`status_${item.status}`, item.status)) : null,
-      el("span", { class: "fields" }, fields(item, skip)));
-  }));
-}
-
-function genericTable(rows) {
-  const columns = [...new Set(rows.flatMap(([, row]) => Object.keys(row)))];
-  return el("table", { class: "figures" },
-    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, ""),
-      columns.map((c) => el("th", { scope: "col" }, label(`field_${c}`, c))))),
-    el("tbody", {}, rows.map(([key, row]) => el("tr", { "data-row": key },
-      el("th", { scope: "row" }, label(`channel_${key}`, key)),
-      columns.map((c) => el("td", {}, scalar(row[c])))))));
-}
-
-function genericBody(value) {
-  if (Array.isArray(value)) {
-    return value.every((v) => v && typeof v === "object") ? genericItems(value) : el("p", {}, scalar(value));
-  }
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value);
-    if (!entries.length) return el("p", { class: "empty" }, label("nothing_yet"));
-    if (entries.every(([, v]) => v && typeof v === "object" && !Array.isArray(v))) {
-      // Items keyed by id (rumours, follow-ups), or figures keyed by name (load per channel).
-      return entries.some(([, v]) => "id" in v) ? genericItems(entries.map(([, v]) => v)) : genericTable(entries);
-    }
-    return el("p", { class: "fields" }, fields(value, new Set()));
-  }
-  return el("p", {}, scalar(value));
-}
-
-function optionalPanels(incident) {
-  const extra = Object.keys(incident)
-    .filter((key) => !KNOWN.has(key) && !SECTIONS.includes(key))
-    .filter((key) => incident[key] && typeof incident[key] === "object");
-  return [...SECTIONS.filter((key) => key in incident), ...extra].map((key) => {
-    const value = incident[key];
-    const n = value && typeof value === "object" && Object.values(value).some((v) => v && v.id)
-      ? Object.keys(value).length : null;
-    return panel(key, label(`section_${key}`, key), n, genericBody(value));
-  });
+        who.role ? el("span", { class: "by" }, label(`role_${who.role}`)) : null, " ",
+        who.did ? el("span", {}, label(`did_${who.did}`)) : null,
+        about ? el("q", { class: "about" }, short(about)) : null,
+        who.at ? [" ", ago(who.at)] : null,
+        who.actions ? el("span", { class: "by" }, ` · ${say("actions_count", { n: who.actions })}`) : null,
+        who.assigned.length ? el("p", { class: "assigned", "data-field": "assigned" },
+          say("handles_inquiries", { n: who.assigned.length }), " ",
+          who.assigned.map((inquiry) => el("q", { class: "about" }, short(inquiry.text, 60)))) : null);
+    })) : empty("nobody_yet"));
 }
 
 // ---- an incident ---------------------------------------------------------
 
 function crisisMode(incident) {
-  return incident.crisis_mode ? badge("crisis", "on", label("crisis_mode")) : null;
+  return incident.crisis_mode
+    ? badge("crisis", "on", say("crisis_mode_target", { m: incident.sla_minutes }))
+    : null;
+}
+
+function target(incident) {
+  if (incident.crisis_mode) return say("sla_crisis", { m: incident.sla_minutes });
+  const load = loads.get(incident.id);
+  return load ? say("sla_normal", { h: Math.round(load.target_minutes / 60) }) : label("normal_service");
 }
 
 function incidentSection(incident) {
   const headingId = `incident-${incident.id}`;
+  const supporting = (incident.supporting ?? []).map((d) => d.name).join(", ");
   return el("section", { class: "incident", id: `detail-${incident.id}`, "aria-labelledby": headingId,
     "data-incident": incident.id },
     el("header", { class: "incident-head" },
       el("h2", { id: headingId }, incident.title),
-      badge("phase", incident.phase, label(`phase_${incident.phase}`, incident.phase)),
-      badge("severity", incident.severity, label(`severity_${incident.severity}`, incident.severity)),
-      crisisMode(incident)),
+      badge("phase", incident.phase, label(`phase_${incident.phase}`)),
+      badge("severity", incident.severity, label(`severity_${incident.severity}`)),
+      crisisMode(incident),
+      incident.four_eyes ? badge("four-eyes", "on", label("four_eyes")) : null),
     el("ul", { class: "meta" },
       el("li", {}, `${label("areas")}: `, el("strong", {}, (incident.areas ?? []).join(", "))),
       el("li", {}, `${label("department")}: `, el("strong", {}, incident.department_name ?? incident.department)),
+      supporting ? el("li", {}, `${label("supporting")}: `, el("strong", {}, supporting)) : null,
+      el("li", { "data-field": "target" }, `${label("answer_target")}: `, el("strong", {}, target(incident))),
       el("li", {}, `${label("opened")}: `, el("strong", {}, when(incident.opened_at)), " (",
         ago(incident.opened_at, "open_for"), ")")),
     el("div", { class: "panels" },
-      factsPanel(incident), postsPanel(incident), ...optionalPanels(incident), workingPanel(incident)));
+      factsPanel(incident), postsPanel(incident), followUpPanel(incident),
+      rumoursPanel(incident), inquiriesPanel(incident), workingPanel(incident)));
 }
 
 // ---- all incidents at a glance ------------------------------------------
 
-function overviewRow(incident, withCrisisMode) {
+function backlog(incident) {
+  const load = loads.get(incident.id);
+  if (!load) return ["–"];
+  const rows = Object.values(load.channels);
+  const sum = (key) => rows.reduce((total, row) => total + row[key], 0);
+  const breached = sum("breached");
+  return breached ? [String(sum("backlog")), " ", tag("breached", say("n_breached", { n: breached }))]
+    : [String(sum("backlog"))];
+}
+
+function overviewRow(incident) {
   const facts = Object.values(incident.facts ?? {});
   const posts = Object.values(incident.posts ?? {});
+  const rumours = Object.values(incident.rumours ?? {});
   const cell = (key, ...content) => el("td", { "data-cell": key }, ...content);
   return el("tr", { "data-overview": incident.id },
     el("th", { scope: "row" }, el("a", { href: `#detail-${incident.id}` }, incident.title)),
-    cell("phase", badge("phase", incident.phase, label(`phase_${incident.phase}`, incident.phase))),
-    cell("severity", badge("severity", incident.severity, label(`severity_${incident.severity}`, incident.severity))),
-    withCrisisMode ? cell("crisis_mode", incident.crisis_mode ? crisisMode(incident) : "–") : null,
+    cell("phase", badge("phase", incident.phase, label(`phase_${incident.phase}`))),
+    cell("severity", badge("severity", incident.severity, label(`severity_${incident.severity}`))),
+    cell("crisis_mode", crisisMode(incident) ?? label("normal_service")),
     cell("open_for", ago(incident.opened_at, "duration")),
     cell("pending_facts", String(facts.filter((f) => PENDING_FACTS.has(f.status)).length)),
+    cell("follow_up", String((incident.follow_up ?? []).length)),
     cell("awaiting_approval", String(posts.filter((p) => p.status === "draft").length)),
-    cell("published", String(posts.filter((p) => p.status === "published").length)));
+    cell("published", String(posts.filter((p) => p.status === "published").length)),
+    cell("open_rumours", String(rumours.filter((r) => r.status === "open").length)),
+    cell("backlog", ...backlog(incident)));
 }
 
 function renderOverview(sorted) {
-  const withCrisisMode = sorted.some((incident) => "crisis_mode" in incident);
-  const heads = ["incident", "phase", "severity", withCrisisMode ? "crisis_mode" : null, "open_for_heading",
-    "pending_facts", "awaiting_approval", "published_posts"].filter(Boolean);
+  const heads = ["incident", "phase", "severity", "mode", "open_for_heading", "pending_facts",
+    "follow_up_heading", "awaiting_approval", "published_posts", "open_rumours", "backlog_heading"];
   overview.replaceChildren(
     el("h2", { id: "overview-heading" }, label("overview")),
     sorted.length
       ? el("table", { class: "overview", "aria-labelledby": "overview-heading" },
         el("thead", {}, el("tr", {}, heads.map((key) => el("th", { scope: "col" }, label(key))))),
-        el("tbody", {}, sorted.map((incident) => overviewRow(incident, withCrisisMode))))
-      : el("p", { class: "empty" }, label("no_incidents")));
+        el("tbody", {}, sorted.map(overviewRow)))
+      : empty("no_incidents"));
+  overview.setAttribute("aria-busy", "false");
 }
 
 // ---- state ---------------------------------------------------------------
 
+// Incidents in crisis mode first, closed ones last, the newest first within each.
 function sortedIncidents() {
-  const rank = (incident) => (incident.phase === "closed" ? 1 : 0);
+  const rank = (incident) => (incident.phase === "closed" ? 2 : incident.crisis_mode ? 0 : 1);
   return [...incidents.values()].sort((a, b) => rank(a) - rank(b) || b.opened_at.localeCompare(a.opened_at));
 }
 
@@ -365,17 +528,47 @@ function render(changed = null) {
   root.setAttribute("aria-busy", "false");
 }
 
+// The load as of now, from the server; only its table, the target and the backlog cell
+// are redrawn, so nothing else moves under someone's pointer every 30 seconds.
+async function fetchLoad(id) {
+  let load;
+  try {
+    const response = await fetch(`/api/incidents/${encodeURIComponent(id)}/load`,
+      { headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    load = await response.json();
+  } catch {
+    return; // offline: the next change or tick asks again
+  }
+  const known = loads.get(id);
+  if (known && known.position > load.position) return;
+  loads.set(id, load);
+  const incident = incidents.get(id);
+  if (!incident) return;
+  const section = root.querySelector(`[data-incident="${CSS.escape(id)}"]`);
+  section?.querySelector("[data-load]")?.replaceChildren(loadTable(incident));
+  section?.querySelector("[data-field='target'] strong")?.replaceChildren(target(incident));
+  overview.querySelector(`[data-overview="${CSS.escape(id)}"] [data-cell='backlog']`)
+    ?.replaceChildren(...backlog(incident));
+}
+
+function fetchLoads() {
+  for (const id of incidents.keys()) fetchLoad(id);
+}
+
 function receive(message) {
   if (message.type === "board") {
     incidents.clear();
     for (const incident of message.incidents) incidents.set(incident.id, incident);
     position = message.position;
     render();
+    fetchLoads();
   } else if (message.type === "change") {
     if (position !== null && message.position <= position) return;
     incidents.set(message.incident.id, message.incident);
     position = message.position;
     render(new Set([message.incident.id]));
+    fetchLoad(message.incident.id);
   }
   // "resync": the server hangs up next; we reconnect from our position.
 }
@@ -388,8 +581,8 @@ function setConnection(state, text) {
 
 function connect() {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const since = position === null ? "" : `?since=${position}`;
-  const socket = new WebSocket(`${scheme}://${location.host}/ws/board${since}`);
+  const from = position === null ? "" : `?since=${position}`;
+  const socket = new WebSocket(`${scheme}://${location.host}/ws/board${from}`);
   setConnection("connecting", label("connecting"));
   socket.addEventListener("open", () => {
     retryDelay = 500;
@@ -403,5 +596,8 @@ function connect() {
   });
 }
 
-setInterval(refreshTimes, 30000);
+setInterval(() => {
+  refreshTimes();
+  fetchLoads();
+}, REFRESH_MS);
 connect();
