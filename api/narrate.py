@@ -66,11 +66,11 @@ def duration(minutes: float | None, lang: str) -> str:
         return ui["none"]
     if minutes < 60:
         shown = format_decimal(round(minutes, 1), locale=LOCALES[lang])
-        return ui["duration_minutes"].format(minutes=shown)
+        return ui["review_duration_minutes"].format(minutes=shown)
     whole = int(round(minutes))
     if whole < 24 * 60:
-        return ui["duration_hours"].format(hours=whole // 60, minutes=whole % 60)
-    return ui["duration_days"].format(days=whole // 1440, hours=whole % 1440 // 60)
+        return ui["review_duration_hours"].format(hours=whole // 60, minutes=whole % 60)
+    return ui["review_duration_days"].format(days=whole // 1440, hours=whole % 1440 // 60)
 
 
 def number(value: float | int | None, lang: str) -> str:

@@ -63,6 +63,7 @@ def every_event(api: Poster) -> list[str]:
     _channel_registry(api)
     _revise_facts(api, incident, [fact, scope], website, facebook)
     _rumours_and_inquiries(api, incident, fact)
+    _saved_replies_and_review(api, incident, fact)
     verified_fact(api, incident, "Vannverket spyler ledningsnettet.")  # waits for approval
     api.ok("comms", f"/api/incidents/{incident}/phase", {"phase": "monitoring"})
     other = open_incident(api, title="Storm i Nordstrand", department="bym", severity="moderate")
@@ -70,6 +71,20 @@ def every_event(api: Poster) -> list[str]:
     reason = {"department": "vav", "reason": "Overvann i kummene."}
     api.ok("comms", f"/api/incidents/{other}/department", reason)  # DepartmentAssigned
     return [incident, other]
+
+
+def _saved_replies_and_review(api: Poster, incident: str, fact: str) -> None:
+    """Saved replies (Started, ReplySaved, ReplyRemoved) and review pins (Started,
+    MomentPinned, PinRemoved)."""
+    replies = f"/api/incidents/{incident}/saved-replies"
+    keep = {"title": "Koking", "text": "Kok vannet i minst ett minutt.", "cites": [fact]}
+    position = api.ok("comms", replies, keep)["position"]
+    drop = api.ok("comms", replies, {"title": "Utgår", "text": "Midlertidig svar."})["id"]
+    api.ok("comms", f"{replies}/remove", {"reply_id": drop})
+    pins = f"/api/review/{incident}/pins"
+    api.ok("reviewer", pins, {"position": position, "note": "Første ferdige svar."})
+    api.ok("reviewer", f"{pins}/remove", {"position": position})
+    api.ok("reviewer", pins, {"position": position, "note": "Tilbake på listen over øyeblikk."})
 
 
 def _change_incident(api: Poster, incident: str) -> None:

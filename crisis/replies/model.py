@@ -37,7 +37,7 @@ class ReplyLibrary(Aggregate):
         if not title:
             raise Refused("reply_title_required")
         if not text.strip():
-            raise Refused("reply_text_required")
+            raise Refused("saved_reply_text_required")
         if any(t.casefold() == title.casefold() for t in self.replies.values()):
             raise Conflict("reply_title_taken", title=title)
         if len(self.replies) >= MAX_REPLIES:
