@@ -11,18 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from api.charts import volume_chart
-from api.i18n import WEB, catalogue
+from api.i18n import catalogue
 from api.narrate import describe, duration, number, when
+from api.pages import templates  # one environment: the pages' globals (desk links) included
 from crisis.people.departments import DEPARTMENTS
 from projections.figures import FIGURES
 from projections.review import ReviewViews
 
 Doc = dict[str, Any]
-templates = Jinja2Templates(directory=WEB / "templates")
 
 
 def report_data(
@@ -42,7 +41,7 @@ def report_data(
         "definitions": {key: texts[f"{key}_definition"] for key in FIGURES},
         "figures": figures,
         "pins": [
-            {"position": p, **pin, "event": _line(views.timeline.line_at(p), lang, channels)}
+            {"position": p, **pin, "event": _line(views.line_at(p), lang, channels)}
             for p, pin in pins.items()
         ],
         "timeline": [_line(line, lang, channels) for line in views.lines(incident)],
@@ -135,5 +134,7 @@ def _archived(inquiry: Doc) -> Doc:
         "referral",
         "escalation",
         "moderation",
+        "redacted",
+        "erased",
     )
     return {key: inquiry[key] for key in keep}

@@ -218,7 +218,7 @@ def review_page(
         "pins": [
             {"position": p, **pin, "event": describe(line, lang, channels) if line else ""}
             for p, pin in pins.items()
-            for line in [review.timeline.line_at(p)]
+            for line in [review.line_at(p)]
         ],
         "pinned": pins,
         "steps": review.timeline.count(incident_id, STEPS),

@@ -11,6 +11,7 @@ from crisis.incidents.service import open_incident
 from crisis.log import CrisisLog
 from crisis.posts.service import approve_post, draft_post, publish_post
 from projections.board import Board, Doc
+from projections.events import opened_event
 
 
 def incident(log: CrisisLog, people: dict) -> UUID:
@@ -49,7 +50,7 @@ def board_doc(log: CrisisLog, incident_id: UUID) -> Doc:
     """The incident as the board projection builds it from the whole log."""
     board = Board()
     for n in log.recorder.select_notifications(start=1, limit=100_000):
-        board.apply(log.mapper.to_domain_event(n), n.id)
+        board.apply(opened_event(log, n), n.id)
     return board.incidents[str(incident_id)]
 
 
