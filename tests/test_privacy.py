@@ -4,16 +4,23 @@ everywhere once erased, while every figure still adds up."""
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
+from eventsourcing.persistence import StoredEvent
 from sqlalchemy import create_engine, select
 
 from api.cli import main
 from api.keystore import KeyStore, personal_keys
+from crisis.inquiries.model import Inquiry
+from crisis.inquiries.service import send_holding_reply
 from crisis.privacy.model import TEXT, WHO
+from crisis.privacy.service import erase_person
 from projections import replay
-from tests import scenario
+from projections.replay import board_at
+from projections.store import ViewStore
+from tests import flow, scenario
 from tests.test_api import refused
 
 HANDLE = "@sigrid.hemmelig"
@@ -250,7 +257,7 @@ def test_the_subject_is_a_keyed_pseudonym():
 
 def test_a_sealed_value_opens_only_as_what_it_was_sealed_for():
     store = KeyStore("sqlite://")
-    first, second = (scenario_id() for _ in range(2))
+    first, second = uuid.uuid4(), uuid.uuid4()
     person = store.subject("facebook", "@a")
     text = store.seal(first, TEXT, person, "hemmelig")
     assert store.open(text) == "hemmelig"
@@ -264,7 +271,40 @@ def test_a_sealed_value_opens_only_as_what_it_was_sealed_for():
         store.seal(first, TEXT, person, "igjen")  # an erased key is never made again
 
 
-def scenario_id():
-    import uuid
+def test_inquiries_from_before_sealing_still_load_and_are_hidden_once_erased(
+    log, people, clock, settings
+):
+    """An event written by the version before sealing (Inquiry.Received v1, in clear)."""
+    incident = flow.incident(log, people)
+    old = uuid.uuid4()
+    state = {
+        "originator_topic": "crisis.inquiries.model:Inquiry",
+        "timestamp": clock.now(),
+        "incident_id": incident,
+        "channel": "facebook",
+        "external_id": None,
+        "handle": "@gammel",
+        "text": "Skrevet før forseglingen",
+        "watch_match": None,
+        "by": people["comms"].as_record(),
+        "at": clock.now(),
+    }
+    stored = StoredEvent(
+        old, 1, "crisis.inquiries.model:Inquiry.Received", log.mapper.transcoder.encode(state)
+    )
+    position = log.recorder.insert_events([stored])[0]
 
-    return uuid.uuid4()
+    inquiry = log.load(Inquiry, old)
+    assert inquiry.subject is None and inquiry.handle.plain == "@gammel"
+    assert flow.doc(log, incident)["inquiries"][str(old)]["text"] == "Skrevet før forseglingen"
+    send_holding_reply(log, people["comms"], old, text="Vi sjekker.")  # it works as ever
+
+    erase_person(log, people["editor"], old, note="")
+    shown = flow.doc(log, incident)["inquiries"][str(old)]  # rebuilt from the whole log
+    assert (shown["handle"], shown["text"]) == (None, None)
+    store = ViewStore(settings.views_url)
+    try:
+        then = board_at(log, store, position=position).board.incidents[str(incident)]
+    finally:
+        store.close()
+    assert then["inquiries"][str(old)]["text"] is None  # hidden in replays from before, too
