@@ -226,17 +226,25 @@ function scalar(value) {
   return String(value);
 }
 
+// A resident's handle and words: null once erased or removed (shown as such).
+const PERSONAL = new Set(["handle", "text", "external_id"]);
+
+function shown(key, value) {
+  return value === null && PERSONAL.has(key) ? label("personal_data_removed") : scalar(value);
+}
+
 function fields(object, skip) {
   return Object.entries(object)
     .filter(([key]) => !skip.has(key))
     .map(([key, value]) => el("span", { class: "field", "data-field": key },
-      `${label(`field_${key}`, key)}: `, scalar(value)));
+      `${label(`field_${key}`, key)}: `, shown(key, value)));
 }
 
 function genericItems(items) {
   const skip = new Set(["id", "status", ...MAIN_TEXT]);
   return el("ul", { class: "items" }, items.map((item) => {
-    const text = MAIN_TEXT.map((key) => item[key]).find((v) => typeof v === "string");
+    const text = item.text === null && (item.erased || item.redacted) ? label("personal_data_removed")
+      : MAIN_TEXT.map((key) => item[key]).find((v) => typeof v === "string");
     return el("li", { "data-item": item.id, "data-status": item.status },
       text !== undefined ? el("p", { class: "text" }, text) : null,
       item.status ? el("span", { class: `status status-${item.status}` },
