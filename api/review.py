@@ -15,12 +15,12 @@ from typing import Annotated, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
 
-from api.commands import Accepted, ActorDep, Command, done
-from api.deps import actor_or_none, runtime
+from api.commands import Accepted, Command, done
+from api.deps import actor_or_none, allowed, runtime
 from api.i18n import catalogue, error_text, pick_language
 from api.narrate import channel_names, describe, when
 from api.report import formatting, render_report, report_data, templates
@@ -32,6 +32,8 @@ from projections.review import STEPS, ReviewViews
 from projections.timeline import KINDS
 
 router = APIRouter(tags=["review"])
+Reviewer = Annotated[Actor, Depends(allowed("review"))]
+Pinner = Annotated[Actor, Depends(allowed("pin_moment"))]
 OSLO = ZoneInfo("Europe/Oslo")
 PAGE = 500  # timeline lines per page
 _views_lock = threading.Lock()
@@ -64,7 +66,7 @@ class Unpin(Command):
 
 
 @router.post("/api/review/{incident_id}/pins", status_code=201, response_model=Accepted)
-def pin(incident_id: UUID, body: Pin, actor: ActorDep, request: Request) -> Accepted:
+def pin(incident_id: UUID, body: Pin, actor: Pinner, request: Request) -> Accepted:
     """Pin a key moment: an event of its own; the history is never edited."""
     return done(
         request,
@@ -75,7 +77,7 @@ def pin(incident_id: UUID, body: Pin, actor: ActorDep, request: Request) -> Acce
 
 
 @router.post("/api/review/{incident_id}/pins/remove", response_model=Accepted)
-def unpin(incident_id: UUID, body: Unpin, actor: ActorDep, request: Request) -> Accepted:
+def unpin(incident_id: UUID, body: Unpin, actor: Pinner, request: Request) -> Accepted:
     return done(
         request, lambda log: service.remove_pin(log, actor, incident_id, position=body.position)
     )
@@ -87,7 +89,7 @@ def unpin(incident_id: UUID, body: Unpin, actor: ActorDep, request: Request) -> 
 @router.get("/api/review/board")
 def board_at_moment(
     request: Request,
-    actor: ActorDep,
+    actor: Reviewer,
     incident: str | None = None,
     index: Annotated[int | None, Query(ge=0)] = None,
     position: Annotated[int | None, Query(ge=0)] = None,
@@ -97,7 +99,6 @@ def board_at_moment(
 ) -> dict[str, Any]:
     """The board as it stood at a moment (one incident's replay step `index`, a log
     `position`, or a time `at`), with the event that made it so, in words."""
-    actor.require("review")
     review, lang = views(request), _lang(request)
     moment = review.moment(incident, index=index, position=position, at=_time(at))
     if moment is None:
@@ -123,13 +124,12 @@ def board_at_moment(
 def timeline(
     incident_id: str,
     request: Request,
-    actor: ActorDep,
+    actor: Reviewer,
     kind: Annotated[list[str] | None, Query()] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = PAGE,
 ) -> dict[str, Any]:
     """The incident's events as readable lines, in log order, optionally of some kinds only."""
-    actor.require("review")
     review, lang = views(request), _lang(request)
     kinds = _kinds(kind)
     lines = review.lines(incident_id, kinds, offset, limit)
@@ -145,9 +145,8 @@ def timeline(
 
 
 @router.get("/api/review/{incident_id}/figures")
-def figures(incident_id: str, request: Request, actor: ActorDep) -> dict[str, Any]:
+def figures(incident_id: str, request: Request, actor: Reviewer) -> dict[str, Any]:
     """The figures the page and the report show, computed by the same code."""
-    actor.require("review")
     result = views(request).figures(incident_id)
     if result is None:
         raise NotFound("incident_not_found", id=incident_id)
@@ -155,9 +154,8 @@ def figures(incident_id: str, request: Request, actor: ActorDep) -> dict[str, An
 
 
 @router.get("/api/review/{incident_id}/report.json")
-def report_json(incident_id: str, request: Request, actor: ActorDep) -> dict[str, Any]:
+def report_json(incident_id: str, request: Request, actor: Reviewer) -> dict[str, Any]:
     """The report's data: what `crisis review --format json` writes."""
-    actor.require("review")
     data = report_data(
         views(request), incident_id, _lang(request), channel_names(runtime(request).log)
     )

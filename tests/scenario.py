@@ -51,14 +51,36 @@ def every_event(api: Poster) -> list[str]:
     """Incidents taken through every kind of event there is, for tests that
     rebuild and compare the read models. When you add an event kind, add a step
     here: tests/test_projections.py fails while any kind is missing."""
-    incident = open_incident(api)  # Incident.Opened
-    fact = api.ok("vav", f"/api/incidents/{incident}/facts", {"text": "E. coli er påvist."})["id"]
-    api.ok("vav", f"/api/facts/{fact}/verify")  # Fact.Submitted, Fact.Verified
-    api.ok("comms", f"/api/facts/{fact}/approve")  # Fact.Approved
-    website = published_post(api, incident, [fact])  # Post.Drafted, .Approved, .Published
-    published_post(api, incident, [fact], channel="facebook", links_to=website)
-    verified_fact(api, incident, "Gjelder bare Grorud, Stovner og Alna.")
-    api.ok("comms", f"/api/incidents/{incident}/phase", {"phase": "monitoring"})
+    steps = whole_incident(api)  # most kinds, from facts to rumours and inquiries
+    incident = steps["incident"]
+    change = f"/api/incidents/{incident}"
+    withdrawn = verified_fact(api, incident, "Gjelder hele byen.")
+    api.ok("vav", f"/api/facts/{withdrawn}/withdraw", {"reason": "Feil."})
+    fact = approved_fact(api, incident, "Vannet er trygt igjen fra fredag.")
+    body = {"channel": "website", "text": "Utkast", "cites": [fact]}
+    draft = api.ok("comms", f"{change}/posts", body)["id"]
+    api.ok("comms", f"/api/posts/{draft}/discard", {"reason": "Erstattet."})
+    moment = api.ok("comms", f"{change}/severity", {"severity": "extreme"})["position"]
+    api.ok("comms", f"{change}/areas", {"areas": ["Grorud", "Stovner"]})
+    api.ok("comms", f"{change}/supporting", {"departments": ["bym"]})
+    api.ok("comms", f"{change}/department", {"department": "bym", "reason": "Ledningsbrudd"})
+    api.ok("editor", f"{change}/four-eyes", {"on": True})
+    api.ok("comms", f"{change}/watch-list/remove", {"phrase": "giftig"})
+    body = {"title": "Koketid", "text": "Kok vannet i tre minutter.", "cites": [fact]}
+    reply = api.ok("comms", f"{change}/saved-replies", body)["id"]
+    api.ok("comms", f"{change}/saved-replies/remove", {"reply_id": reply})
+    body = {"channel": "facebook", "handle": "@ida", "text": "Barnet mitt har diaré, hva gjør jeg?"}
+    asked = api.ok("comms", f"{change}/inquiries", body)["id"]
+    api.ok("comms", f"/api/inquiries/{asked}/assign", {})
+    api.ok("comms", f"/api/inquiries/{asked}/escalate", {"reason": "Helse: svar fra legevakt."})
+    api.ok("comms", f"/api/inquiries/{asked}/redact", {"reason": "Helseopplysninger"})
+    api.ok("editor", f"/api/inquiries/{steps['question']}/erase", {"note": "Forespørsel"})
+    api.ok("admin", "/api/channels", {"key": "tiktok", "name": "TikTok", "role": "Unge"})
+    api.ok("admin", "/api/channels/tiktok/change", {"advice": "Kort video."})
+    api.ok("admin", "/api/channels/tiktok/retire", {"reason": "Ikke i bruk."})
+    api.ok("reviewer", f"/api/review/{incident}/pins", {"position": moment, "note": "Verre"})
+    api.ok("reviewer", f"/api/review/{incident}/pins/remove", {"position": moment})
+    api.ok("comms", f"{change}/phase", {"phase": "monitoring"})
     other = open_incident(api, title="Storm i Nordstrand", department="bym", severity="moderate")
     api.ok("bym", f"/api/incidents/{other}/facts", {"text": "Trær over veien.", "verify": True})
     return [incident, other]

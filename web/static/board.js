@@ -56,9 +56,10 @@ function duration(iso) {
   const minutes = Math.max(0, Math.floor((Date.now() - new Date(iso).getTime()) / 60000));
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);
-  if (days) return fill(label("duration_days"), { d: days, h: hours });
-  if (hours) return fill(label("duration_hours"), { h: hours, m: minutes % 60 });
-  return fill(label("duration_minutes"), { m: minutes });
+  // The same texts as the review's durations (one definition in the catalogue).
+  if (days) return fill(label("duration_days"), { days, hours });
+  if (hours) return fill(label("duration_hours"), { hours, minutes: minutes % 60 });
+  return fill(label("duration_minutes"), { minutes });
 }
 
 // A time shown as "how long ago"; the timer below keeps it current without re-rendering.
@@ -283,7 +284,9 @@ function optionalPanels(incident) {
   const extra = Object.keys(incident)
     .filter((key) => !KNOWN.has(key) && !SECTIONS.includes(key))
     .filter((key) => incident[key] && typeof incident[key] === "object");
-  return [...SECTIONS.filter((key) => key in incident), ...extra].map((key) => {
+  // A list that is empty (nothing to follow up) is no section of its own.
+  const present = (key) => key in incident && !(Array.isArray(incident[key]) && !incident[key].length);
+  return [...SECTIONS.filter(present), ...extra].map((key) => {
     const value = incident[key];
     const n = value && typeof value === "object" && Object.values(value).some((v) => v && v.id)
       ? Object.keys(value).length : null;
@@ -333,7 +336,7 @@ function overviewRow(incident, withCrisisMode) {
 }
 
 function renderOverview(sorted) {
-  const withCrisisMode = sorted.some((incident) => "crisis_mode" in incident);
+  const withCrisisMode = sorted.some((incident) => incident.crisis_mode);  // a column only when it says something
   const heads = ["incident", "phase", "severity", withCrisisMode ? "crisis_mode" : null, "open_for_heading",
     "pending_facts", "awaiting_approval", "published_posts"].filter(Boolean);
   overview.replaceChildren(

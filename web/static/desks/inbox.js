@@ -29,8 +29,9 @@ const forms = {
   moderate: document.getElementById("moderate-form"),
   archive: document.getElementById("archive-form"),
   redact: document.getElementById("redact-form"),
-  erase: document.getElementById("erase-form"),
+  erase: document.getElementById("erase-form"), // only for those who may erase
 };
+if (!forms.erase) delete forms.erase;
 
 function inquiries() {
   return Object.values(incident?.inquiries ?? {});
