@@ -86,10 +86,10 @@ class KeyStore:
         with self.engine.begin() as conn:
             row = conn.execute(select(key_store_state)).first()
             if row is None:
+                state = {"id": 1, "forgotten": 0, "pepper": os.urandom(32)}
                 try:
-                    conn.execute(
-                        insert(key_store_state).values(id=1, forgotten=0, pepper=os.urandom(32))
-                    )
+                    with conn.begin_nested():
+                        conn.execute(insert(key_store_state).values(**state))
                 except IntegrityError:  # another process made it first
                     pass
         with self.engine.connect() as conn:

@@ -2,9 +2,9 @@
 server, as a comms user: no request, however odd, gets a 5xx or a response
 that breaks the documented schema.
 
-Each operation gets a few examples (derandomized, so CI is repeatable), half
-with made-up ids and half with the ids of a real incident and its items, so
-the requests reach the rules and not only the 404s. For a longer, random run:
+Each operation gets a few examples (derandomized, so CI is repeatable): valid
+and invalid requests with made-up ids, and valid ones with the ids of a real
+incident and its items, so the requests reach the rules and not only the 404s. For a longer, random run:
 CRISIS_FUZZ_EXAMPLES=200 pytest tests/test_fuzz.py
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 
 import schemathesis
+from schemathesis import GenerationMode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -23,6 +24,8 @@ from tests.test_api import refused
 
 EXAMPLES = int(os.environ.get("CRISIS_FUZZ_EXAMPLES", "6"))
 CHECKS = [not_a_server_error, response_schema_conformance]
+# Valid requests, and invalid ones (wrong types, missing or unknown fields, too long).
+MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
 # Operations that end the session the fuzzer works with, or only test the password hash.
 SKIP = {("POST", "/auth/token")}
 
@@ -66,9 +69,10 @@ def test_no_request_breaks_the_server_or_the_schema(server):
             continue
         operations += 1
         known = {p.name: ids[p.name] for p in operation.path_parameters if p.name in ids}
-        cases = operation.as_strategy()
+        strategies = [operation.as_strategy(mode) for mode in MODES]
         if known:
-            cases = st.one_of(cases, operation.as_strategy(path_parameters=known))
+            strategies.append(operation.as_strategy(path_parameters=known))
+        cases = st.one_of(*strategies)
 
         @given(case=cases)
         @settings(

@@ -75,7 +75,7 @@ class Board:
 
     def forgot(self, since: str) -> None:
         """Personal data received at `since` was removed (see `forgotten`)."""
-        if self.forgotten is None or _utc(since) < _utc(self.forgotten):
+        if self.forgotten is None or _moment(since) < _moment(self.forgotten):
             self.forgotten = since
 
     def incident_of(self, item: Doc) -> Doc:
@@ -112,7 +112,7 @@ def iso(at: datetime) -> str:
     return at.isoformat()
 
 
-def _utc(value: str) -> datetime:
+def _moment(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
