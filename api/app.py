@@ -24,6 +24,7 @@ from api import (
     inquiries,
     pages,
     posts,
+    privacy,
     public,
     replies,
     review,
@@ -67,6 +68,7 @@ def create_app(
         channels,
         rumours,
         inquiries,
+        privacy,
         replies,
         webhooks,
         board,
@@ -75,7 +77,9 @@ def create_app(
         public,
         review,
     ):
-        app.include_router(module.router)
+        # The JSON API documents its refusal body; the public pages and feeds their own.
+        refusals = {} if module is public else errors.REFUSALS
+        app.include_router(module.router, responses=refusals)
     app.include_router(admin.pages)
     docs.install(app)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")

@@ -6,7 +6,7 @@ the authenticator app), and `POST /auth/token` takes it as the form field
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -22,6 +22,7 @@ from api.deps import (
     credentials,
     runtime,
 )
+from api.errors import Problem
 from api.pages import render
 from api.refusals import NotAuthenticated, TooManyAttempts
 from crisis.errors import CrisisError
@@ -43,9 +44,15 @@ class Me(BaseModel):
     channel: str | None = None
 
 
-_REFUSALS = {
-    401: {"description": "Wrong username, password or code (one message for all)"},
-    429: {"description": "Too many failed attempts; Retry-After says when to try again"},
+_REFUSALS: dict[int | str, dict[str, Any]] = {
+    401: {
+        "model": Problem,
+        "description": "Wrong username, password or code (one message for all)",
+    },
+    429: {
+        "model": Problem,
+        "description": "Too many failed attempts; Retry-After says when to try again",
+    },
 }
 
 

@@ -120,6 +120,20 @@ def main(argv: list[str] | None = None) -> int:
     _store_options(checkpoints)
     checkpoints.set_defaults(run=_checkpoints)
 
+    retention = commands.add_parser(
+        "retention",
+        help="erase residents' personal data whose retention time is up",
+        description="Erase the personal data (handle, message id, text) of inquiries in "
+        "incidents closed at least CRISIS_RETENTION_DAYS days ago (default 90), except those "
+        "flagged archive-worthy. The server does this hourly; this does it now. Safe to run "
+        "while the server runs.",
+    )
+    retention.add_argument(
+        "--days", type=int, help="retention time in days (default: CRISIS_RETENTION_DAYS or 90)"
+    )
+    _store_options(retention)
+    retention.set_defaults(run=_retention)
+
     args = parser.parse_args(argv)
     return args.run(args) or 0
 
@@ -379,6 +393,28 @@ def _review(args: argparse.Namespace) -> int:
         print(f"crisis: wrote {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def _retention(args: argparse.Namespace) -> int:
+    from api.retention import erase_due
+    from crisis.log import CrisisLog
+    from projections.replay import board_at
+    from projections.store import ViewStore
+
+    settings = _settings(args)
+    days = settings.retention_days if args.days is None else args.days
+    if days < 0:
+        print("crisis: --days cannot be negative", file=sys.stderr)
+        return 2
+    log, store = CrisisLog(env=settings.event_store_env), ViewStore(settings.views_url)
+    try:
+        board = board_at(log, store).board  # as of the end of the log, whatever the server saw
+        erased = erase_due(log, board.incidents.values(), days)
+    finally:
+        log.close()
+        store.close()
+    print(f"crisis: erased the personal data of {len(erased)} inquiries ({days} days retention)")
     return 0
 
 

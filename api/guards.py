@@ -41,7 +41,7 @@ def _language(headers: dict[str, str]) -> str:
     return pick_language(headers.get("accept-language"), chosen)
 
 
-def refusal(request: Request, http_status: int, code: str, **params: object) -> JSONResponse:
+def refusal(request: Request, http_status: int, code: str, /, **params: object) -> JSONResponse:
     lang = pick_language(request.headers.get("accept-language"), request.cookies.get("lang"))
     return JSONResponse({"detail": error_text(code, lang, **params), "code": code}, http_status)
 

@@ -70,6 +70,10 @@ class Hub:
         self.floor = self.board.position + 1
 
     def publish(self, changes: list[Change]) -> None:
+        if any(c.forgets for c in changes):  # recent changes may hold erased personal data
+            self.recent.clear()
+            self.recent_bytes = 0
+            self.floor = max(self.floor, min(c.position for c in changes) - 1)
         for change in changes:
             text = f'{{"type": "change", "position": {change.position}, "incident": {change.json}}}'
             self._remember(change.position, change.id, text)

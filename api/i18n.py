@@ -34,11 +34,11 @@ def pick_language(accept_language: str | None, chosen: str | None = None) -> str
     return DEFAULT
 
 
-def error_text(code: str, lang: str, **params: object) -> str:
+def error_text(code: str, lang: str, /, **params: object) -> str:
     return _text("errors", code, lang, params)
 
 
-def warning_text(code: str, lang: str, **params: object) -> str:
+def warning_text(code: str, lang: str, /, **params: object) -> str:
     return _text("warnings", code, lang, params)
 
 

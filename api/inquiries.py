@@ -320,7 +320,10 @@ def similar(
         (
             i
             for i in incident.get("inquiries", {}).values()
-            if i["status"] == "open" and needs_answer(i) and i["category"] != "case_handling"
+            if i["status"] == "open"
+            and needs_answer(i)
+            and i["category"] != "case_handling"
+            and i["text"] is not None  # removed personal data resembles nothing
         ),
         key=lambda i: i["received_at"],
     )

@@ -43,6 +43,8 @@ def describe(line: dict[str, Any], lang: str, channels: dict[str, str]) -> str:
             for name, value in line["params"].items()
         }
     )
+    for name in line.get("removed", ()):  # residents' personal data, erased
+        params[name] = ui["personal_data_removed"]
     params.update(
         by=line["by"].get("name", ""),
         channel=channels.get(line["channel"] or "", line["channel"] or ""),

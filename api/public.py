@@ -22,13 +22,22 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
 from api.deps import runtime
+from api.errors import REFUSALS
 from api.i18n import LANGUAGES, WEB, catalogue, pick_language
 from crisis.channels.service import list_channels
 from crisis.log import CrisisLog
 from projections.public import Doc, Publisher, atom, cap, current, moment
 from projections.public.view import PublicView
 
-router = APIRouter(prefix="/public", tags=["public"])
+router = APIRouter(
+    prefix="/public",
+    tags=["public"],
+    responses={
+        304: {"description": "Not modified since the client's copy (ETag, Last-Modified)"},
+        404: {"description": "No such incident, or not public (yet)"},
+        422: REFUSALS[422],
+    },
+)
 templates = Jinja2Templates(directory=WEB / "templates")
 
 CACHE_CONTROL = "public, max-age=60"

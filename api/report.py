@@ -41,7 +41,7 @@ def report_data(
         "definitions": {key: texts[f"{key}_definition"] for key in FIGURES},
         "figures": figures,
         "pins": [
-            {"position": p, **pin, "event": _line(views.timeline.line_at(p), lang, channels)}
+            {"position": p, **pin, "event": _line(views.line_at(p), lang, channels)}
             for p, pin in pins.items()
         ],
         "timeline": [_line(line, lang, channels) for line in views.lines(incident)],
@@ -134,5 +134,7 @@ def _archived(inquiry: Doc) -> Doc:
         "referral",
         "escalation",
         "moderation",
+        "redacted",
+        "erased",
     )
     return {key: inquiry[key] for key in keep}

@@ -32,6 +32,8 @@ from projections.review import STEPS, ReviewViews
 from projections.timeline import KINDS
 
 router = APIRouter(tags=["review"])
+Reviewer = Annotated[Actor, Depends(allowed("review"))]
+Pinner = Annotated[Actor, Depends(allowed("pin_moment"))]
 OSLO = ZoneInfo("Europe/Oslo")
 PAGE = 500  # timeline lines per page
 _views_lock = threading.Lock()
@@ -67,7 +69,7 @@ class Unpin(Command):
 def pin(
     incident_id: UUID,
     body: Pin,
-    actor: Annotated[Actor, Depends(allowed("pin_moment"))],
+    actor: Pinner,
     request: Request,
 ) -> Accepted:
     """Pin a key moment: an event of its own; the history is never edited."""
@@ -83,7 +85,7 @@ def pin(
 def unpin(
     incident_id: UUID,
     body: Unpin,
-    actor: Annotated[Actor, Depends(allowed("pin_moment"))],
+    actor: Pinner,
     request: Request,
 ) -> Accepted:
     return done(
@@ -97,7 +99,7 @@ def unpin(
 @router.get("/api/review/board")
 def board_at_moment(
     request: Request,
-    actor: Annotated[Actor, Depends(allowed("review"))],
+    actor: Reviewer,
     incident: str | None = None,
     index: Annotated[int | None, Query(ge=0)] = None,
     position: Annotated[int | None, Query(ge=0)] = None,
@@ -107,7 +109,6 @@ def board_at_moment(
 ) -> dict[str, Any]:
     """The board as it stood at a moment (one incident's replay step `index`, a log
     `position`, or a time `at`), with the event that made it so, in words."""
-    actor.require("review")
     review, lang = views(request), _lang(request)
     moment = review.moment(incident, index=index, position=position, at=_time(at))
     if moment is None:
@@ -133,13 +134,12 @@ def board_at_moment(
 def timeline(
     incident_id: str,
     request: Request,
-    actor: Annotated[Actor, Depends(allowed("review"))],
+    actor: Reviewer,
     kind: Annotated[list[str] | None, Query()] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = PAGE,
 ) -> dict[str, Any]:
     """The incident's events as readable lines, in log order, optionally of some kinds only."""
-    actor.require("review")
     review, lang = views(request), _lang(request)
     kinds = _kinds(kind)
     lines = review.lines(incident_id, kinds, offset, limit)
@@ -155,11 +155,8 @@ def timeline(
 
 
 @router.get("/api/review/{incident_id}/figures")
-def figures(
-    incident_id: str, request: Request, actor: Annotated[Actor, Depends(allowed("review"))]
-) -> dict[str, Any]:
+def figures(incident_id: str, request: Request, actor: Reviewer) -> dict[str, Any]:
     """The figures the page and the report show, computed by the same code."""
-    actor.require("review")
     result = views(request).figures(incident_id)
     if result is None:
         raise NotFound("incident_not_found", id=incident_id)
@@ -167,11 +164,8 @@ def figures(
 
 
 @router.get("/api/review/{incident_id}/report.json")
-def report_json(
-    incident_id: str, request: Request, actor: Annotated[Actor, Depends(allowed("review"))]
-) -> dict[str, Any]:
+def report_json(incident_id: str, request: Request, actor: Reviewer) -> dict[str, Any]:
     """The report's data: what `crisis review --format json` writes."""
-    actor.require("review")
     data = report_data(
         views(request), incident_id, _lang(request), channel_names(runtime(request).log)
     )
@@ -232,7 +226,7 @@ def review_page(
         "pins": [
             {"position": p, **pin, "event": describe(line, lang, channels) if line else ""}
             for p, pin in pins.items()
-            for line in [review.timeline.line_at(p)]
+            for line in [review.line_at(p)]
         ],
         "pinned": pins,
         "steps": review.timeline.count(incident_id, STEPS),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from api.accounts import Accounts
 from api.hub import Hub
 from api.policy import AccessPolicy
+from api.retention import Retention
 from api.settings import Settings
 from crisis.clock import Clock
 from crisis.log import CrisisLog
@@ -22,6 +23,10 @@ class Runtime:
     accounts: Accounts
     projections: Projections
     hub: Hub
+    retention: Retention = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.retention = Retention(self)
 
     @property
     def board(self) -> ViewRunner:
@@ -37,11 +42,14 @@ class Runtime:
         return cls(settings, log, Accounts(settings.accounts_url, clock, policy), projections, hub)
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Catch the read models up with the log, then follow it and push board changes."""
+        """Catch the read models up with the log, then follow it and push board
+        changes; erase personal data whose retention time is up, now and hourly."""
         self.projections.start()
         self.hub.attach(loop)
+        self.retention.start()
 
     def close(self) -> None:
+        self.retention.stop()
         self.projections.stop()
         self.projections.store.close()
         self.log.close()

@@ -3,6 +3,11 @@
 An eventsourcing application whose `record` turns the library's stale-save
 error into a conflict the user can act on, and tells listeners (the
 projections) the log position of what was just written.
+
+It also holds the vault: the key store for residents' personal data, which
+lives outside the log (`crisis.privacy.model`). Configured like the store:
+`KEY_STORE_URL` (a SQLAlchemy URL; `CRISIS_KEY_STORE_URL` also works) and
+`KEY_STORE_TOPIC` (the class); an in-memory log gets an in-memory vault.
 """
 
 from __future__ import annotations
@@ -15,13 +20,16 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.utils import Environment, resolve_topic
 
 from crisis.clock import Clock, SystemClock
 from crisis.errors import Conflict, NotFound
+from crisis.privacy.model import SealedAsDict, Vault
 
 A = TypeVar("A", bound=Aggregate)
 GROUP_MAX = 500  # commands saved together in one transaction, at most
+DEFAULT_KEY_STORE = "api.keystore:KeyStore"
 
 
 @dataclass(frozen=True)
@@ -55,10 +63,19 @@ class CrisisLog(Application[UUID]):
     def __init__(self, env: Mapping[str, str] | None = None, clock: Clock | None = None):
         super().__init__(env)
         self.clock = clock or SystemClock()
+        self.vault: Vault = _vault(self.env)
         self._listeners: list[Callable[[int], None]] = []
         self._queue: list[_Pending] = []
         self._queue_lock = threading.Lock()
         self._leading = False
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(SealedAsDict())
+
+    def close(self) -> None:
+        super().close()
+        self.vault.close()
 
     def on_saved(self, listener: Callable[[int], None]) -> None:
         self._listeners.append(listener)
@@ -141,3 +158,12 @@ class CrisisLog(Application[UUID]):
 
     def max_position(self) -> int:
         return self.recorder.max_notification_id() or 0
+
+
+def _vault(env: Environment) -> Vault:
+    url = env.get("KEY_STORE_URL")
+    if url is None:
+        if env.get("PERSISTENCE_MODULE", "eventsourcing.popo") != "eventsourcing.popo":
+            raise ValueError("a stored event log needs KEY_STORE_URL for its key store")
+        url = "sqlite://"  # in memory, like the log
+    return resolve_topic(env.get("KEY_STORE_TOPIC", DEFAULT_KEY_STORE))(url)

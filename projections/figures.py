@@ -98,9 +98,19 @@ def spread(values: list[float]) -> Doc:
     return {"count": len(values), "p50": percentile(values, 50), "p90": percentile(values, 90)}
 
 
+# Acts on the record, not on the incident: removing residents' personal data
+# (perhaps months later, when the retention time is up) changes no figure.
+RECORD_KEEPING = ("Inquiry.Erased", "Inquiry.TextRedacted")
+
+
 def _end(doc: Doc, lines: list[Line]) -> datetime:
-    """The incident's last recorded event; the review's own pins do not count."""
-    times = [line["at"] for line in lines if line["kind"] != "review"]
+    """The incident's last recorded event; the review's own pins and the removal
+    of personal data do not count."""
+    times = [
+        line["at"]
+        for line in lines
+        if line["kind"] != "review" and not line["type"].startswith(RECORD_KEEPING)
+    ]
     return at(max(times)) if times else at(doc["opened_at"])  # type: ignore[return-value]
 
 

@@ -24,12 +24,16 @@ class Moments:
         self.log = log
         self.saved = Checkpoints(store)
         self._kept: Moment | None = None
+        self._erasures = -1
         self._lock = threading.Lock()
 
     def read(self, position: int, look: Callable[[Moment], T]) -> T:
         """`look` at the board as it stood at `position`. The moment is reused by
         the next step, so `look` must copy what it keeps (e.g. serialize it)."""
         with self._lock:
+            erasures = self.log.vault.refresh()
+            if erasures != self._erasures:  # the kept board may hold what was erased since
+                self._kept, self._erasures = None, erasures
             moment = self._start(position)
             try:
                 advance(self.log, self.saved, moment, position)

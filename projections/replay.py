@@ -17,6 +17,7 @@ from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, se
 
 from crisis.log import CrisisLog
 from projections import board
+from projections.events import opened_event
 from projections.store import ViewStore
 
 EVERY = 5000
@@ -63,6 +64,12 @@ class Checkpoints:
                     position=position, at=at, layout=board.LAYOUT, state=blob
                 )
             )
+
+    def drop_from(self, at: str) -> None:
+        """Delete the checkpoints at or after time `at` (UTC ISO): they hold personal
+        data removed since. Replays write them again, without it, as they pass."""
+        with self.engine.begin() as conn:
+            conn.execute(checkpoints.delete().where(checkpoints.c.at >= at))
 
     def latest(self, position: int) -> int:
         """The position of the latest checkpoint at or before `position` (0: none)."""
@@ -112,12 +119,13 @@ def advance(
 ) -> Moment:
     """Move `moment` forward, in place, to the last event at or before `position` / `at`,
     saving a checkpoint at every multiple of `EVERY` it passes."""
+    log.vault.refresh()
     while True:
         notifications = log.recorder.select_notifications(
             start=moment.position + 1, limit=BATCH, stop=position
         )
         for n in notifications:
-            event = log.mapper.to_domain_event(n)
+            event = opened_event(log, n)
             if at is not None and event.at > at:
                 return moment
             moment.board.apply(event, n.id)

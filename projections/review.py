@@ -4,6 +4,9 @@ printed report all read through here, so they cannot disagree.
 
 Steps of a replay are the lines of the timeline (one incident's, or the whole
 log's), the review's own pins left out: they change nothing on the board.
+
+Lines handed out here have residents' personal data opened (or listed as
+`removed` once erased); the figures need none of it.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from projections.figures import figures
 from projections.moments import Moments
 from projections.replay import board_at
 from projections.store import ViewStore
-from projections.timeline import KINDS, Line, Timeline
+from projections.timeline import KINDS, Line, Timeline, opened
 
 Doc = dict[str, Any]
 STEPS = tuple(kind for kind in KINDS if kind != "review")
@@ -68,7 +71,15 @@ class ReviewViews:
         limit: int | None = None,
     ) -> list[Line]:
         self.refresh()
-        return self.timeline.lines(incident, kinds or None, offset, limit)
+        return self._opened(self.timeline.lines(incident, kinds or None, offset, limit))
+
+    def line_at(self, position: int) -> Line | None:
+        line = self.timeline.line_at(position)
+        return self._opened([line])[0] if line else None
+
+    def _opened(self, lines: list[Line]) -> list[Line]:
+        self.log.vault.refresh()
+        return [opened(line, self.log.vault) for line in lines]
 
     def count(self, incident: str, kinds: list[str] | None = None) -> int:
         return self.timeline.count(incident, kinds or None)
@@ -103,7 +114,7 @@ class ReviewViews:
                 position = self.timeline.position_at(incident, at, STEPS) or 0
             index = max(0, self.timeline.count(incident, STEPS, before=(position or 0) + 1) - 1)
         index = min(max(index, 0), count - 1)
-        line = self.timeline.lines(incident, STEPS, offset=index, limit=1)[0]
+        line = self._opened(self.timeline.lines(incident, STEPS, offset=index, limit=1))[0]
         moment_at = datetime.fromisoformat(line["at"])
 
         def look(moment: Any) -> Doc:

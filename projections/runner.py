@@ -25,6 +25,7 @@ from typing import Any
 from eventsourcing.postgres import PostgresApplicationRecorder
 
 from crisis.log import CrisisLog
+from projections.events import opened_event
 from projections.store import ViewMoved, ViewStore
 from projections.view import Doc, View
 from projections.views import VIEWS
@@ -42,6 +43,9 @@ class Change:
     position: int
     id: str
     json: str
+    # The batch removed personal data: earlier copies of rows (e.g. a buffer of
+    # recent changes for clients that reconnect) must not be handed out again.
+    forgets: bool = False
 
 
 class Poisoned(Exception):
@@ -122,11 +126,12 @@ class ViewRunner:
             yield notifications
 
     def _apply(self, notifications: list[Any]) -> None:
+        self.events.vault.refresh()
         with self.lock:
             changed: dict[str, int] = {}
             for n in notifications:
                 try:
-                    event = self.events.mapper.to_domain_event(n)
+                    event = opened_event(self.events, n)
                     for row_id in self.model.apply(event, n.id):
                         changed[row_id] = n.id
                 except Exception as error:
@@ -141,11 +146,16 @@ class ViewRunner:
             except Exception:
                 self._reload()
                 raise
+            forgets = getattr(self.model, "forgotten", None) is not None
             if self.view.after_save:
                 self.view.after_save(self.store, self.position, position, event, self.model)
+            if forgets:
+                self.model.forgotten = None
             self.position = position
             self.caught_up.notify_all()
-        changes = [Change(p, i, texts[i]) for i, p in sorted(changed.items(), key=lambda c: c[1])]
+        changes = [
+            Change(p, i, texts[i], forgets) for i, p in sorted(changed.items(), key=lambda c: c[1])
+        ]
         for listener in self._listeners:
             listener(changes)
 

@@ -109,6 +109,13 @@ class ViewStore:
                     insert(rows), [{"view": view, "id": k, "doc": v} for k, v in docs.items()]
                 )
 
+    def scrub(self) -> None:
+        """After personal data was removed: fold the write-ahead log into the file
+        and empty it, so no older copy of a row lingers there (SQLite)."""
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def reset(self, view: str, layout: int) -> None:
         with self.engine.begin() as conn:
             self._reset(conn, view, layout)
@@ -131,6 +138,8 @@ class ViewStore:
 def _sqlite_wal(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.execute("PRAGMA journal_mode=WAL")
     dbapi_conn.execute("PRAGMA synchronous=NORMAL")
+    # Rows may hold residents' personal data until it is erased: zero what is deleted.
+    dbapi_conn.execute("PRAGMA secure_delete=ON")
 
 
 def sqlite_url(path: Path) -> str:

@@ -18,6 +18,12 @@ A line is built when its event is applied, with its item's context as it
 stood then (a fact's text at that revision, a post's channel), so a later
 correction never rewrites what the timeline says happened earlier. The
 sentences themselves live in the catalogue (`timeline` section), one per type.
+
+Residents' personal data (an inquiry's handle and text) is kept sealed, as the
+log has it (`Sealed.as_token`), and opened only when read (`opened`): lines
+are never rewritten, so an erasure needs no rewrite either; once the keys are
+gone, the param reads None and its name is listed in the line's `removed`.
+Other items never quote an inquiry: a rumour sighting names it by id.
 """
 
 from __future__ import annotations
@@ -49,13 +55,14 @@ from crisis.inquiries.model import Inquiry
 from crisis.log import CrisisLog
 from crisis.people.departments import DEPARTMENTS
 from crisis.posts.model import Post
+from crisis.privacy.model import Sealed, Vault
 from crisis.replies.model import ReplyLibrary
 from crisis.review.model import Review
 from crisis.rumours.model import Rumour, WatchList
 from projections.replay import utc_iso
 from projections.store import ViewStore
 
-LAYOUT = 1  # bump when a line's shape changes: the timeline rebuilds itself
+LAYOUT = 2  # bump when a line's shape changes: the timeline rebuilds itself
 BATCH = 2000
 CACHE_ITEMS = 50_000  # item contexts kept in memory between catch-ups
 LABEL = 160  # characters of a text kept to name an item in a sentence
@@ -338,7 +345,7 @@ def _rumour_recorded(e: Rumour.Recorded, items: Items) -> Said:
 def _rumour_sighted(e: Rumour.Sighted, items: Items) -> Said:
     params = {"claim": _label(items, e.originator_id), "where": e.where, "reach": e.reach}
     if e.inquiry_id:
-        params["inquiry"] = _label(items, e.inquiry_id)
+        params["inquiry"] = str(e.inquiry_id)  # by id: never a copy of what the person wrote
     return params, e.channel, None
 
 
@@ -401,9 +408,9 @@ def _reply_removed(e: ReplyLibrary.ReplyRemoved, items: Items) -> Said:
 
 @says("inquiry", Inquiry.Received, variants=("", "watched"))
 def _inquiry_received(e: Inquiry.Received, items: Items) -> Said:
-    label = _short(f"{e.handle}: {e.text}")
-    _new_item(items, e, "inquiry", label=label, channel=e.channel, handle=e.handle)
-    params = {"handle": e.handle, "text": _short(e.text), "watch_match": e.watch_match or ""}
+    handle = e.handle.as_token()
+    _new_item(items, e, "inquiry", channel=e.channel, handle=handle)
+    params = {"handle": handle, "text": e.text.as_token(), "watch_match": e.watch_match or ""}
     return params, e.channel, "watched" if e.watch_match else None
 
 
@@ -443,10 +450,41 @@ def _moderated(e: Inquiry.Moderated, items: Items) -> Said:
     return params, channel, "blocked" if e.blocked else None
 
 
+@says("inquiry", Inquiry.Erased, variants=("request", "retention"))
+def _erased(e: Inquiry.Erased, items: Items) -> Said:
+    params, channel, _ = _inquiry(e, items, note=e.note)
+    return params, channel, e.reason
+
+
+@says("inquiry", Inquiry.TextRedacted)
+def _redacted(e: Inquiry.TextRedacted, items: Items) -> Said:
+    return _inquiry(e, items, reason=e.reason)
+
+
 @says("inquiry", Inquiry.ArchiveWorthinessSet, variants=("on", "off"))
 def _archive(e: Inquiry.ArchiveWorthinessSet, items: Items) -> Said:
     params, channel, _ = _inquiry(e, items, reason=e.reason)
     return params, channel, "on" if e.worthy else "off"
+
+
+# Saved replies: part of handling inquiries (which replies were on hand when)
+
+
+@says("inquiry", ReplyLibrary.Started)
+def _library_started(e: ReplyLibrary.Event, items: Items) -> Said:
+    _new_item(items, e, "replies")
+    return {}, None, None
+
+
+@says("inquiry", ReplyLibrary.ReplySaved)
+def _reply_saved(e: ReplyLibrary.Event, items: Items) -> Said:
+    items.put(e.reply_id, {"incident": str(e.incident_id), "label": _short(e.title)})
+    return {"title": _short(e.title), "text": _short(e.text), "cites": len(e.cites)}, None, None
+
+
+@says("inquiry", ReplyLibrary.ReplyRemoved)
+def _reply_removed(e: ReplyLibrary.Event, items: Items) -> Said:
+    return {"title": _label(items, e.reply_id)}, None, None
 
 
 # The review itself, and the channel registry (no incident)
@@ -494,6 +532,23 @@ def _other(e: Any, items: Items) -> Said:
 
 def _department(key: str) -> str:
     return DEPARTMENTS.get(key, key)
+
+
+def opened(line: Line, vault: Vault) -> Line:
+    """The line with each sealed param opened (shortened like other texts), or
+    None and listed in `removed` if its key was deleted. Call `vault.refresh()`
+    before a pass."""
+    params, removed = {}, []
+    for name, value in line["params"].items():
+        sealed = Sealed.from_token(value)
+        if sealed is not None:
+            value = vault.open(sealed)
+            if value is None:
+                removed.append(name)
+            else:
+                value = _short(value)
+        params[name] = value
+    return {**line, "params": params, "removed": removed}
 
 
 def _row(line: Line) -> dict[str, Any]:

@@ -12,6 +12,9 @@ Doc = dict[str, Any]
 
 
 class Model(Protocol):
+    """May also have `forgotten` (the board does): set when applying events removed
+    personal data, so the runner drops older copies (checkpoints, buffered changes)."""
+
     rows: dict[str, Doc]
 
     def apply(self, event: Any, position: int) -> Iterable[str]:

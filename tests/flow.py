@@ -12,6 +12,7 @@ from crisis.incidents.service import open_incident
 from crisis.log import CrisisLog
 from crisis.posts.service import approve_post, draft_post, publish_post
 from projections.board import Board
+from projections.events import opened_event
 
 
 def incident(log: CrisisLog, people: dict, **overrides: Any) -> Any:
@@ -70,7 +71,7 @@ def board_of(log: CrisisLog) -> Board:
     """The board as the projection builds it from the whole log."""
     board = Board()
     for n in log.recorder.select_notifications(start=1, limit=100_000):
-        board.apply(log.mapper.to_domain_event(n), n.id)
+        board.apply(opened_event(log, n), n.id)
     return board
 
 

@@ -64,6 +64,7 @@ def every_event(api: Poster) -> list[str]:
     _revise_facts(api, incident, [fact, scope], website, facebook)
     _rumours_and_inquiries(api, incident, fact)
     _saved_replies_and_review(api, incident, fact)
+    _personal_data(api, incident)
     verified_fact(api, incident, "Vannverket spyler ledningsnettet.")  # waits for approval
     api.ok("comms", f"/api/incidents/{incident}/phase", {"phase": "monitoring"})
     other = open_incident(api, title="Storm i Nordstrand", department="bym", severity="moderate")
@@ -85,6 +86,17 @@ def _saved_replies_and_review(api: Poster, incident: str, fact: str) -> None:
     api.ok("reviewer", pins, {"position": position, "note": "Første ferdige svar."})
     api.ok("reviewer", f"{pins}/remove", {"position": position})
     api.ok("reviewer", pins, {"position": position, "note": "Tilbake på listen over øyeblikk."})
+
+
+def _personal_data(api: Poster, incident: str) -> None:
+    """A resident's sensitive text removed by staff; another resident's data erased."""
+    inquiries = f"/api/incidents/{incident}/inquiries"
+    body = {"channel": "facebook", "handle": "@ida", "text": "Barnet mitt har diaré, hva gjør jeg?"}
+    asked = api.ok("comms", inquiries, body)["id"]
+    api.ok("comms", f"/api/inquiries/{asked}/redact", {"reason": "Helseopplysninger"})
+    body = {"channel": "facebook", "handle": "@eva", "text": "Slett meg, takk."}
+    erased = api.ok("comms", inquiries, body)["id"]
+    api.ok("editor", f"/api/inquiries/{erased}/erase", {"note": "Forespørsel"})
 
 
 def _change_incident(api: Poster, incident: str) -> None:

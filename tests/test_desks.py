@@ -216,6 +216,34 @@ def test_inbox_filters_assigns_refers_escalates_moderates_and_saves_replies(desk
     shoot(page, "desk-inbox-actions")
 
 
+def test_inbox_removes_sensitive_text_and_erases_a_person(desks, page):
+    incident = scenario.open_incident(desks, title="Kokevarsel, personvern")
+    sensitive = ask(desks, incident, "Sønnen min har kreft, tåler han vannet?", "@mor")
+    other = ask(desks, incident, "Slett meg fra alt dere har.", "@glemt")
+    open_desk(page, desks, "editor", "/desks/inbox", incident)
+
+    page.locator(f"[data-inquiry='{sensitive}'] button").click()
+    page.keyboard.press("p")
+    expect(page.get_by_label("Hvorfor fjernes teksten?")).to_be_focused()
+    page.keyboard.type("Helseopplysninger om et barn")
+    page.get_by_role("button", name="Fjern sensitive personopplysninger").click()
+    expect(page.locator("#status")).to_have_text("Teksten er fjernet.")
+    expect(page.locator("#detail blockquote")).to_have_text("[fjernet]")
+    expect(page.locator("#detail")).to_contain_text("Helseopplysninger om et barn")
+    expect(page.locator("#detail")).to_contain_text("@mor")  # the person can still be told why
+    expect(page.locator("#queue")).not_to_contain_text("kreft")
+
+    page.locator(f"[data-inquiry='{other}'] button").click()
+    page.get_by_label("Merknad").fill("Forespørsel 2026/88")
+    page.get_by_role("button", name="Slett personens opplysninger").click()
+    expect(page.locator("#status")).to_have_text("Personens opplysninger er slettet.")
+    expect(page.locator(f"[data-inquiry='{other}']")).to_contain_text("[fjernet], Facebook")
+    expect(page.locator(f"[data-inquiry='{other}']")).to_contain_text("slettet")
+    expect(page.locator("details[data-form='privacy']")).to_be_hidden()
+    expect(page.locator("#queue")).not_to_contain_text("@glemt")
+    shoot(page, "desk-inbox-privacy")
+
+
 def test_one_reply_to_a_confirmed_group(desks, page):
     incident = scenario.open_incident(desks, title="Kokevarsel, like spørsmål")
     scenario.approved_fact(desks, incident, "Furuset er med i kokevarselet.")

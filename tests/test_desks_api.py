@@ -148,11 +148,13 @@ def test_similar_inquiries_over_http_leave_out_closed_and_case_handling(api):
 
 
 def test_handlers_are_the_people_who_may_answer(api):
-    handlers = api.get("vav", "/api/handlers").json()
+    handlers = api.get("comms", "/api/handlers").json()
     assert [(h["name"], h["role"]) for h in handlers] == [
         ("Kari Kommunikasjon", "comms"),
         ("Ola Redaktør", "editor"),
     ]
+    # The route runs handle_inquiry (the permission matrix): others are not told who.
+    assert api.get("vav", "/api/handlers").status_code == 403
 
 
 def test_desk_pages_ask_for_login_and_the_right_role(api):

@@ -11,6 +11,7 @@ from crisis.errors import Conflict, Forbidden, NotFound, Refused
 from crisis.facts.service import approve_fact, correct_fact, follow_up, withdraw_fact
 from crisis.posts.service import approve_post, discard_post, publish_post, retract_post
 from projections.board import ITEM_PARTS, Board
+from projections.events import opened_event
 from tests import flow
 from tests.flow import refuses
 
@@ -272,7 +273,7 @@ def test_follow_up_covers_any_item_part_that_cites_facts(log, people, incident, 
     board = Board()
     notifications = log.recorder.select_notifications(start=1, limit=1000)
     for n in notifications:
-        board.apply(log.mapper.to_domain_event(n), n.id)
+        board.apply(opened_event(log, n), n.id)
     doc = board.incidents[str(incident)]
     doc["answers"] = {
         "a1": {"id": "a1", "status": "answered", "cites": [{"fact": str(fact), "revision": 1}]}
@@ -281,6 +282,6 @@ def test_follow_up_covers_any_item_part_that_cites_facts(log, people, incident, 
     position = log.max_position()
     correct(log, people, fact)
     for n in log.recorder.select_notifications(start=position + 1, limit=10):
-        board.apply(log.mapper.to_domain_event(n), n.id)
+        board.apply(opened_event(log, n), n.id)
     assert doc["answers"]["a1"]["needs_follow_up"][0]["fact"] == str(fact)
     assert [(f["part"], f["item"]) for f in doc["follow_up"]] == [("answers", "a1")]

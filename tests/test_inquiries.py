@@ -24,6 +24,7 @@ from crisis.inquiries.service import (
     set_archive_worthy,
     triage_inquiry,
 )
+from crisis.privacy.model import Sealed
 from crisis.rumours.service import add_watch_phrase
 from projections.board.inquiries import follow_up, load_per_channel, queue
 from tests.flow import doc as board_doc
@@ -53,6 +54,7 @@ def test_staff_intake_keeps_only_the_handle(log, people, inc, clock):
         "originator_topic",
         "incident_id",
         "channel",
+        "subject",  # a pseudonym, keyed with a secret outside the log
         "external_id",
         "handle",
         "text",
@@ -60,6 +62,7 @@ def test_staff_intake_keeps_only_the_handle(log, people, inc, clock):
         "by",
         "at",
     }
+    assert isinstance(stored.handle, Sealed) and isinstance(stored.text, Sealed)
 
 
 def test_intake_refuses_unknown_channel_empty_text_and_closed_incident(log, people, inc):
@@ -403,6 +406,7 @@ def test_delivery_is_one_transaction(log, people, inc):
 def test_the_event_store_itself_refuses_a_second_copy(log, people, inc, clock):
     receive_delivery(log, "facebook", messages(inc, "77"))
     copy = Inquiry.receive(
+        log.vault,
         incident_id=inc,
         channel="facebook",
         external_id="77",

@@ -20,7 +20,7 @@ from crisis.posts.service import retract_post
 from crisis.rumours.service import add_watch_phrase, record_rumour
 from projections import timeline as timeline_module
 from projections.store import ViewStore
-from projections.timeline import Timeline, line_types, registered
+from projections.timeline import Timeline, line_types, opened, registered
 from tests import flow
 
 CHANNELS = {"website": "Nettsiden", "facebook": "Facebook", "x": "X"}
@@ -110,7 +110,8 @@ def sentences(lines, lang="nb"):
 def test_lines_say_who_did_what_when_and_where(log, store, story):
     timeline = Timeline(store)
     timeline.catch_up(log)
-    lines = timeline.lines(story["incident"])
+    # Residents' words are stored sealed and opened when read, as the review does.
+    lines = [opened(line, log.vault) for line in timeline.lines(story["incident"])]
     said = sentences(lines)
     assert said[0] == (
         "Kari Kommunikasjon åpnet hendelsen «Kokevarsel» (alvorlig) for Grorud, "

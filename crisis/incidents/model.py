@@ -64,6 +64,7 @@ class Incident(Aggregate):
         self.crisis_mode = False
         self.sla_minutes = DEFAULT_SLA_MINUTES
         self.four_eyes = False
+        self.closed_at: datetime | None = None
 
     @classmethod
     def open(cls, **fields: object) -> Incident:
@@ -91,6 +92,8 @@ class Incident(Aggregate):
     @event("PhaseChanged")
     def _phase_changed(self, phase: str, reason: str, by: dict, at: datetime) -> None:
         self.phase = phase
+        # The retention time for residents' personal data runs from here.
+        self.closed_at = at if phase == "closed" else None
 
     def change_severity(self, severity: str, by: dict, at: datetime) -> None:
         self.require_open()

@@ -2,7 +2,10 @@
 
 It holds only what the reply needs: the channel, the person's handle there
 and what they wrote. No names, e-mail addresses or other details are kept:
-the municipality keeps no register of its audience.
+the municipality keeps no register of its audience. Even those are sealed
+(`crisis.privacy.model`): the log holds ciphertext, so they can be erased on
+request, when the retention time runs out, or (the text alone) when it holds
+sensitive personal information, without rewriting history.
 
 Every reply (holding reply, answer, referral) is signed with the handler's
 name, since the municipality is not anonymous. Case handling never happens
@@ -11,13 +14,14 @@ on social media: such inquiries are referred, not answered.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from crisis.errors import Conflict, Refused
 from crisis.people.departments import DEPARTMENTS
+from crisis.privacy.model import TEXT, WHO, Sealed, Vault
 
 CATEGORIES = (
     "question",
@@ -45,6 +49,8 @@ REMOVABLE = ("abusive", "spam", "sensitive_personal_information")
 MODERATION_ACTIONS = ("hide", "delete")
 POSTMOTTAK = "postmottak"
 REFERRAL_TARGETS = (POSTMOTTAK, *DEPARTMENTS)
+# Why a person's data was erased: they asked, or the retention time ran out.
+ERASURE_REASONS = ("request", "retention")
 
 _EXTERNAL = UUID("0b7e8a52-3f4c-4d6e-8c1a-6a0d5c2e9f47")
 
@@ -60,25 +66,52 @@ def priority_of(category: str | None) -> int:
 
 
 class Inquiry(Aggregate):
+    class Received(Aggregate.Created):
+        """v2: the handle, the channel's message id and the text are sealed, and
+        the person's pseudonymous `subject` is recorded; v1 had them in clear."""
+
+        incident_id: UUID
+        channel: str
+        subject: UUID | None
+        external_id: Sealed | None
+        handle: Sealed
+        text: Sealed
+        watch_match: str | None
+        by: dict
+        at: datetime
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            item = state["originator_id"]
+            state["subject"] = None
+            state["handle"] = Sealed.legacy(item, WHO, state["handle"])
+            state["text"] = Sealed.legacy(item, TEXT, state["text"])
+            if state["external_id"] is not None:
+                state["external_id"] = Sealed.legacy(item, WHO, state["external_id"])
+
     @staticmethod
-    def create_id(channel: str, external_id: str | None) -> UUID:
+    def new_id(channel: str, external_id: str | None) -> UUID:
         return external_inquiry_id(channel, external_id) if external_id else uuid4()
 
-    @event("Received")
+    @event(Received)
     def __init__(
         self,
         *,
+        id: UUID,
         incident_id: UUID,
         channel: str,
-        external_id: str | None,
-        handle: str,
-        text: str,
+        subject: UUID | None,
+        external_id: Sealed | None,
+        handle: Sealed,
+        text: Sealed,
         watch_match: str | None,
         by: dict,
         at: datetime,
     ) -> None:
         self.incident_id = incident_id
         self.channel = channel
+        self.subject = subject
         self.handle = handle
         self.text = text
         self.category: str | None = None
@@ -88,14 +121,36 @@ class Inquiry(Aggregate):
         self.escalated = False
         self.moderation: str | None = None
         self.archive_worthy = False
+        self.erased = False
+        self.redacted = False
 
     @classmethod
-    def receive(cls, **fields: object) -> Inquiry:
-        if not str(fields["text"]).strip():
+    def receive(
+        cls,
+        vault: Vault,
+        *,
+        channel: str,
+        external_id: str | None,
+        handle: str,
+        text: str,
+        **fields: object,
+    ) -> Inquiry:
+        """A new inquiry, its personal data sealed before it reaches the log."""
+        if not str(text).strip():
             raise Refused("inquiry_text_required")
-        if not str(fields["handle"]).strip():
+        if not str(handle).strip():
             raise Refused("inquiry_handle_required")
-        return cls(**fields)
+        item = cls.new_id(channel, external_id)
+        subject = vault.subject(channel, handle)
+        return cls(
+            id=item,
+            channel=channel,
+            subject=subject,
+            external_id=vault.seal(item, WHO, subject, external_id) if external_id else None,
+            handle=vault.seal(item, WHO, subject, handle),
+            text=vault.seal(item, TEXT, subject, text),
+            **fields,
+        )
 
     @property
     def is_open(self) -> bool:
@@ -214,6 +269,47 @@ class Inquiry(Aggregate):
     @event("ArchiveWorthinessSet")
     def _archive_worthiness_set(self, worthy: bool, reason: str, by: dict, at: datetime) -> None:
         self.archive_worthy = worthy
+
+    # Personal data. The service deletes the keys; these events tell every view
+    # to drop the text at once and record why (never the text itself).
+
+    def erase(self, reason: str, note: str, by: dict, at: datetime) -> None:
+        """Erase the person's handle, message id and text from this inquiry."""
+        if reason not in ERASURE_REASONS:
+            raise Refused("unknown_erasure_reason", reason=reason)
+        if self.erased:
+            raise Conflict("already_erased")
+        self._erased(reason=reason, note=note, by=by, at=at)
+
+    @event("Erased")
+    def _erased(self, reason: str, note: str, by: dict, at: datetime) -> None:
+        self.erased = True
+
+    def expire(
+        self, closed_at: datetime | None, days: int, note: str, by: dict, at: datetime
+    ) -> None:
+        """Erase when the retention time after the incident closed has run out,
+        unless the inquiry is archive-worthy (it goes to the case system)."""
+        if self.archive_worthy:
+            raise Refused("archive_worthy_kept")
+        if closed_at is None or at < closed_at + timedelta(days=days):
+            raise Refused("retention_not_due", days=days)
+        self.erase("retention", note, by, at)
+
+    def redact(self, reason: str, by: dict, at: datetime) -> None:
+        """Remove the text (sensitive personal information), keeping who wrote it
+        so the person can be told why and where to turn instead."""
+        if self.erased:
+            raise Conflict("already_erased")
+        if self.redacted:
+            raise Conflict("already_redacted")
+        if not reason.strip():
+            raise Refused("redaction_reason_required")
+        self._text_redacted(reason=reason, by=by, at=at)
+
+    @event("TextRedacted")
+    def _text_redacted(self, reason: str, by: dict, at: datetime) -> None:
+        self.redacted = True
 
     def _require_open(self) -> None:
         if not self.is_open:

@@ -41,6 +41,7 @@ def receive_inquiry(
         raise Conflict("inquiry_already_received")
     watch = watch_list_of(log, incident_id)
     inquiry = Inquiry.receive(
+        log.vault,
         incident_id=incident_id,
         channel=channel,
         external_id=external_id,
@@ -103,6 +104,7 @@ def receive_delivery(log: CrisisLog, channel: str, messages: Sequence[Message]) 
                 continue
             watch = watches[m.incident_id]
             new[inquiry_id] = Inquiry.receive(
+                log.vault,
                 incident_id=m.incident_id,
                 channel=channel,
                 external_id=m.external_id,

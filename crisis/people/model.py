@@ -52,6 +52,13 @@ PERMISSIONS: dict[str, set[Role]] = {
     "receive_inquiry": _PUBLISHERS,
     "handle_inquiry": _PUBLISHERS,
     "moderate_inquiry": _PUBLISHERS,
+    # Residents' personal data: comms remove sensitive personal information at
+    # once; erasing all of a person's data (on request) is for the responsible
+    # editor or the system administrator; expiry after the retention time is
+    # the system acting on the administrators' authority.
+    "redact_inquiry": _PUBLISHERS,
+    "erase_personal_data": {Role.EDITOR, Role.ADMIN},
+    "expire_personal_data": {Role.ADMIN},
     "view_board": _STAFF,
     "view_self": set(Role),
     # Access review (twice a year) and access changes: admin only.

@@ -16,7 +16,7 @@ from typing import Any
 from projections.view import View
 
 # Bump when the shape of a stored board row changes: the view rebuilds itself.
-LAYOUT = 6
+LAYOUT = 7
 
 Doc = dict[str, Any]
 Handler = Callable[["Board", Any], Doc]
@@ -47,6 +47,9 @@ class Board:
 
     def __init__(self, docs: dict[str, Doc] | None = None) -> None:
         self.incidents: dict[str, Doc] = docs or {}
+        # The earliest time (ISO) of personal data removed since the last save:
+        # copies of the board from then on (replay checkpoints) must go too.
+        self.forgotten: str | None = None
         self.owner: dict[str, str] = {
             item_id: incident_id
             for incident_id, doc in self.incidents.items()
@@ -74,6 +77,11 @@ class Board:
         """The item (fact, post, ...) an event is about."""
         item_id = str(event.originator_id)
         return self.incidents[self.owner[item_id]][part][item_id]
+
+    def forgot(self, since: str) -> None:
+        """Personal data received at `since` was removed (see `forgotten`)."""
+        if self.forgotten is None or _moment(since) < _moment(self.forgotten):
+            self.forgotten = since
 
     def incident_of(self, item: Doc) -> Doc:
         return self.incidents[self.owner[item["id"]]]
@@ -107,6 +115,10 @@ def _note_work(doc: Doc, event: Any) -> None:
 
 def iso(at: datetime) -> str:
     return at.isoformat()
+
+
+def _moment(value: str) -> datetime:
+    return datetime.fromisoformat(value)
 
 
 def person(by: dict) -> str:

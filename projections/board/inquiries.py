@@ -1,7 +1,9 @@
 """Inquiries on the board, and the response load per channel.
 
 Incident doc part `inquiries`, keyed by inquiry id:
-  channel, handle, text, external_id, received_at (ISO), received_by,
+  channel, handle, text, external_id (the resident's personal data: None
+  once removed, which the pages show as "[removed]"), received_at (ISO),
+  received_by,
   category (None until triaged), priority (0 photo removal, 1 sensitive
   personal information or abuse, 2 the rest; sort ascending),
   assigned_to ({id, name} or None), watch_match (the watched phrase the text
@@ -14,15 +16,25 @@ Incident doc part `inquiries`, keyed by inquiry id:
   fake_profile, by, at} or None), archive_worthy, archive_reason,
   status (open | answered | referred | moderated), first_response_at (the
   first holding reply, answer, referral or moderation), closed_at (the first
-  answer, referral or moderation), updated_at.
+  answer, referral or moderation), updated_at,
+  erased ({reason: request | retention, note, by, at} or None: handle, text
+  and external_id are gone), redacted ({reason, by, at} or None: the text is
+  gone, as sensitive personal information).
+
+The events reach the board with their sealed values opened
+(`crisis.privacy.model.reveal`); once the keys are deleted they open as None,
+so a rebuild or a replay of any moment shows the same as the live board did
+when it applied the erasure.
 
 What depends on the time of reading (received in the last 15 minutes, at
-risk, breached) is not stored: `load_per_channel(doc, now)`, `queue(doc, now)`
-and `follow_up(doc, person_id, now)` compute it from the stored times.
+risk, breached, due for erasure) is not stored: `load_per_channel(doc, now)`,
+`queue(doc, now)`, `follow_up(doc, person_id, now)` and
+`due_for_erasure(doc, now, days)` compute it from the stored times.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -67,6 +79,8 @@ def received(board: Board, e: Inquiry.Received) -> Doc:
             "first_response_at": None,
             "closed_at": None,
             "updated_at": iso(e.at),
+            "erased": None,
+            "redacted": None,
         },
     )
 
@@ -121,6 +135,20 @@ def moderated(board: Board, e: Inquiry.Moderated) -> Doc:
         "at": iso(e.at),
     }
     return _update(board, e, moderation=moderation, status="moderated", closes=True)
+
+
+@handles(Inquiry.Erased)
+def erased(board: Board, e: Inquiry.Erased) -> Doc:
+    board.forgot(board.item(PART, e)["received_at"])
+    record = {"reason": e.reason, "note": e.note, "by": person(e.by), "at": iso(e.at)}
+    return _update(board, e, handle=None, text=None, external_id=None, erased=record)
+
+
+@handles(Inquiry.TextRedacted)
+def text_redacted(board: Board, e: Inquiry.TextRedacted) -> Doc:
+    board.forgot(board.item(PART, e)["received_at"])
+    record = {"reason": e.reason, "by": person(e.by), "at": iso(e.at)}
+    return _update(board, e, text=None, redacted=record)
 
 
 @handles(Inquiry.ArchiveWorthinessSet)
@@ -194,6 +222,18 @@ def follow_up(incident: Doc, person_id: str, now: datetime) -> list[Doc]:
         if (i["assigned_to"] or {}).get("id") == person_id
         and (i["holding_reply"] is not None or i["escalation"] is not None)
     ]
+
+
+def due_for_erasure(incident: Doc, now: datetime, days: int) -> Iterator[str]:
+    """Ids of inquiries whose personal data is due for erasure: the incident was
+    closed at least `days` ago, and they are neither archive-worthy nor erased."""
+    if incident["phase"] != "closed" or not incident["phases"]:
+        return
+    if now < _at(incident["phases"][-1]["at"]) + timedelta(days=days):
+        return
+    for item in incident.get(PART, {}).values():
+        if not item["archive_worthy"] and item["erased"] is None:
+            yield item["id"]
 
 
 def load_per_channel(incident: Doc, now: datetime) -> dict[str, Doc]:

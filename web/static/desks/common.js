@@ -17,6 +17,11 @@ export function t(key, params = {}) {
   return fill(text, params);
 }
 
+// A resident's handle or text as the board has it: null once erased or removed.
+export function personal(value) {
+  return value ?? t("personal_data_removed");
+}
+
 // The channel's name from the registry (retired ones included), else its key.
 export function channelName(key) {
   return catalogue.channels?.[key] ?? key;

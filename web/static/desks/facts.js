@@ -3,7 +3,7 @@
 // that rested on an older revision. Each fact shows what cites it.
 
 import {
-  badge, channelName, dialog, el, follow, incidentId, keyed, me, post, publisher, root, say, sig, t, value, when,
+  badge, channelName, dialog, el, follow, incidentId, keyed, me, personal, post, publisher, root, say, sig, t, value, when,
 } from "./common.js";
 
 let incident = null;
@@ -89,7 +89,7 @@ function citers(fact) {
   }
   for (const i of Object.values(incident.inquiries ?? {})) {
     const cite = (i.cites ?? []).find((c) => c.fact === fact.id);
-    if (cite) found.push({ item: i, cite, label: t("desk_answer_to", { handle: i.handle, channel: channelName(i.channel) }),
+    if (cite) found.push({ item: i, cite, label: t("desk_answer_to", { handle: personal(i.handle), channel: channelName(i.channel) }),
       state: t(`inquiry_status_${i.status}`) });
   }
   return found;

@@ -3,7 +3,7 @@
 // a group; saved replies; keyboard shortcuts (listed on the page).
 
 import {
-  badge, channelName, complain, el, factPicker, follow, get, incidentId, keyed, me, post, root, say, sig, t,
+  badge, channelName, complain, el, factPicker, follow, get, incidentId, keyed, me, personal, post, root, say, sig, t,
   tick, ticked, value, when,
 } from "./common.js";
 
@@ -28,7 +28,10 @@ const forms = {
   escalate: document.getElementById("escalate-form"),
   moderate: document.getElementById("moderate-form"),
   archive: document.getElementById("archive-form"),
+  redact: document.getElementById("redact-form"),
+  erase: document.getElementById("erase-form"), // only for those who may erase
 };
+if (!forms.erase) delete forms.erase;
 
 function inquiries() {
   return Object.values(incident?.inquiries ?? {});
@@ -61,7 +64,7 @@ function visible() {
 
 function queueItem(item) {
   const state = slaState(item);
-  const label = `${item.handle}, ${channelName(item.channel)}`;
+  const label = `${personal(item.handle)}, ${channelName(item.channel)}`;
   return el("li", { "data-inquiry": item.id, "data-status": item.status },
     el("button", {
       type: "button", class: "select", "data-action": "select",
@@ -69,7 +72,7 @@ function queueItem(item) {
       onclick: () => select(item.id, true),
     },
     el("span", { class: "who" }, label, " · ", when(item.received_at)),
-    el("span", { class: "text" }, item.text),
+    el("span", { class: "text" }, personal(item.text)),
     el("span", { class: "badges" },
       item.status !== "open" ? badge("inquiry", item.status, t(`inquiry_status_${item.status}`)) : null,
       item.category ? badge("category", item.category, t(`category_${item.category}`))
@@ -79,7 +82,9 @@ function queueItem(item) {
       item.escalation ? badge("sla", "at_risk", t("desk_escalated_short")) : null,
       item.holding_reply && item.status === "open" ? badge("holding", "sent", t("desk_holding_short")) : null,
       item.watch_match ? badge("watch", "match", t("watch_match", { phrase: item.watch_match })) : null,
-      item.archive_worthy ? badge("archive", "yes", t("desk_archive_worthy_short")) : null)));
+      item.archive_worthy ? badge("archive", "yes", t("desk_archive_worthy_short")) : null,
+      item.erased ? badge("privacy", "erased", t("desk_erased_short"))
+        : item.redacted ? badge("privacy", "redacted", t("desk_redacted_short")) : null)));
 }
 
 function renderQueue() {
@@ -108,7 +113,7 @@ function renderDetail() {
   }
   const clocks = sla.get(item.id);
   const rows = [
-    line(t("desk_from"), `${item.handle}, ${channelName(item.channel)}`),
+    line(t("desk_from"), `${personal(item.handle)}, ${channelName(item.channel)}`),
     line(t("desk_received"), when(item.received_at)),
     line(t("desk_category"), item.category ? t(`category_${item.category}`) : t("desk_uncategorised")),
     line(t("desk_filter_status"), t(`inquiry_status_${item.status}`)),
@@ -130,13 +135,21 @@ function renderDetail() {
       item.moderation.blocked ? ` (${t("desk_blocked")})` : ""));
   }
   if (item.archive_worthy) rows.push(line(t("desk_archive"), t("desk_archive_worthy_short"), item.archive_reason ? `: ${item.archive_reason}` : ""));
+  if (item.redacted) rows.push(line(t("field_redacted"), item.redacted.reason, ` (${item.redacted.by}, ${when(item.redacted.at)})`));
+  if (item.erased) {
+    rows.push(line(t("field_erased"), t(`erasure_${item.erased.reason}`), item.erased.note ? `: ${item.erased.note}` : "",
+      ` (${item.erased.by}, ${when(item.erased.at)})`));
+  }
   detail.replaceChildren(
-    el("blockquote", { class: "quote", "data-selected": item.id }, item.text),
+    el("blockquote", { class: "quote", "data-selected": item.id }, personal(item.text)),
     el("dl", { class: "facts-list" }, rows.flat()));
   actions.hidden = false;
   for (const box of actions.querySelectorAll("details")) {
     box.hidden = item.status !== "open" && !("always" in box.dataset);
   }
+  const privacy = actions.querySelector('details[data-form="privacy"]');
+  if (privacy) privacy.hidden = Boolean(item.erased);
+  if (forms.redact) forms.redact.hidden = Boolean(item.redacted);
 }
 
 function signed(reply) {
@@ -212,6 +225,8 @@ onSubmit(forms.moderate, (f) => act("moderate", {
   action: value(f, "action"), reason: value(f, "reason"),
   fake_profile: f.elements.fake_profile.checked, block: f.elements.block.checked,
 }, t("desk_moderated")));
+onSubmit(forms.redact, (f) => act("redact", { reason: value(f, "reason") }, t("desk_redacted")));
+if (forms.erase) onSubmit(forms.erase, (f) => act("erase", { note: value(f, "note") }, t("desk_erased")));
 forms.archive.addEventListener("submit", async (event) => {
   event.preventDefault();
   const f = forms.archive;
@@ -293,9 +308,9 @@ async function findGroups() {
     const first = inquiry(ids[0]);
     return el("li", { class: "card", "data-group": n },
       el("p", { class: "title" }, t("desk_group_of", { n: ids.length })),
-      el("ul", {}, ids.map((id) => el("li", { class: "text" }, inquiry(id).text))),
+      el("ul", {}, ids.map((id) => el("li", { class: "text" }, personal(inquiry(id).text)))),
       el("button", { type: "button", "data-action": "answer-group",
-        "aria-label": `${t("desk_answer_group")}: ${first.text}`,
+        "aria-label": `${t("desk_answer_group")}: ${personal(first.text)}`,
         onclick: () => openGroup(ids) }, t("desk_answer_group")));
   }) : [el("li", { class: "empty" }, t("desk_no_groups"))]));
   say(t("desk_groups_found", { n: groups.length }));
@@ -308,7 +323,7 @@ function openGroup(ids) {
     const box = `member-${id}`;
     return el("div", { class: "check" },
       el("input", { type: "checkbox", id: box, value: id, checked: true }),
-      el("label", { for: box }, `${item.handle} (${channelName(item.channel)}): `, item.text));
+      el("label", { for: box }, `${personal(item.handle)} (${channelName(item.channel)}): `, personal(item.text)));
   }));
   factPicker(document.getElementById("group-facts"), incident, "group-cites");
   groupForm.hidden = false;
@@ -332,7 +347,7 @@ groupForm.addEventListener("submit", async (event) => {
 
 // Keyboard shortcuts; never while typing in a field (Esc goes back to the list).
 const SHORTCUTS = { a: "answer", h: "holding", t: "triage", i: "assign", r: "refer", e: "escalate",
-  d: "moderate", f: "archive" };
+  d: "moderate", f: "archive", p: "privacy" };
 
 function openForm(name) {
   if (!selected) {

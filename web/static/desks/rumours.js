@@ -3,7 +3,7 @@
 // close it with a resolution; edit the watch list that flags inquiries.
 
 import {
-  badge, channelName, dialog, el, follow, incidentId, keyed, post, root, say, sig, t, value, when,
+  badge, channelName, dialog, el, follow, incidentId, keyed, personal, post, root, say, sig, t, value, when,
 } from "./common.js";
 
 let incident = null;
@@ -23,7 +23,7 @@ const sight = dialog("dlg-sight", {
     withinDialog(box, rumour);
     const options = Object.values(incident.inquiries ?? {})
       .filter((i) => !i.rumour || i.id === inquiry)
-      .map((i) => el("option", { value: i.id, selected: i.id === inquiry }, `${i.handle} (${channelName(i.channel)}): ${i.text.slice(0, 80)}`));
+      .map((i) => el("option", { value: i.id, selected: i.id === inquiry }, `${personal(i.handle)} (${channelName(i.channel)}): ${personal(i.text).slice(0, 80)}`));
     form.elements.inquiry_id.replaceChildren(el("option", { value: "" }, t("desk_none")), ...options);
     if (inquiry) form.elements.channel.value = incident.inquiries[inquiry].channel;
   },
@@ -56,7 +56,7 @@ function sources() {
   const answers = Object.values(incident.inquiries ?? {}).filter((i) => i.status === "answered");
   return [
     ...posts.map((p) => ({ key: `post:${p.id}`, group: "posts", label: `${channelName(p.channel)}: ${p.text.slice(0, 80)}`, cites: p.cites })),
-    ...answers.map((i) => ({ key: `inquiry:${i.id}`, group: "answers", label: `${i.handle}: ${i.answer.text.slice(0, 80)}`, cites: i.cites })),
+    ...answers.map((i) => ({ key: `inquiry:${i.id}`, group: "answers", label: `${personal(i.handle)}: ${i.answer.text.slice(0, 80)}`, cites: i.cites })),
   ];
 }
 
@@ -172,8 +172,8 @@ function renderWatchList() {
   if (box.querySelector(".empty")) box.replaceChildren();
   keyed(box, flagged.map((i) => ({ key: i.id, sig: sig(i, openRumours.map((r) => r.id)), item: i })), (i) =>
     el("li", { class: "card", "data-inquiry": i.id },
-      el("p", { class: "text" }, i.text),
-      el("p", { class: "hint" }, `${i.handle} (${channelName(i.channel)}) · `, t("watch_match", { phrase: i.watch_match })),
+      el("p", { class: "text" }, personal(i.text)),
+      el("p", { class: "hint" }, `${personal(i.handle)} (${channelName(i.channel)}) · `, t("watch_match", { phrase: i.watch_match })),
       openRumours.length ? el("p", { class: "buttons" }, openRumours.map((r) => el("button", {
         type: "button", class: "small", "data-action": `sight-${r.id}`,
         "aria-label": `${t("desk_sighting_of")}: ${r.claim}`,

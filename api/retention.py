@@ -1,0 +1,67 @@
+"""Retention: residents' personal data is erased `CRISIS_RETENTION_DAYS` days
+(default 90) after an incident is closed, except inquiries flagged
+archive-worthy (they are filed in the case system).
+
+The server checks once at start and then every hour; `crisis retention` checks
+once. Due inquiries are found on the board; the domain checks each again
+(`crisis.privacy.service.expire_inquiries`) before deleting its keys.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+from crisis.log import CrisisLog
+from crisis.privacy.service import expire_inquiries
+from projections.board.inquiries import due_for_erasure
+
+log = logging.getLogger(__name__)
+
+CHECK_EVERY = 3600.0  # seconds between checks in the server
+
+
+def erase_due(events: CrisisLog, incidents: Iterable[dict[str, Any]], days: int) -> list[UUID]:
+    """Erase what is due on these board docs, as of the log's clock; the ids erased."""
+    now = events.clock.now()
+    due = [UUID(i) for doc in incidents for i in due_for_erasure(doc, now, days)]
+    return expire_inquiries(events, due, days=days) if due else []
+
+
+class Retention:
+    """The server's periodic check, on a thread of its own."""
+
+    def __init__(self, runtime: Any, every: float = CHECK_EVERY) -> None:
+        self.runtime = runtime
+        self.every = every
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def check(self) -> list[UUID]:
+        """Erase what is due on the live board now, and wait until the board shows it."""
+        rt = self.runtime
+        erased = erase_due(rt.log, rt.board.snapshot()[1], rt.settings.retention_days)
+        if erased:
+            rt.projections.wait(rt.log.max_position())
+            log.info("erased the personal data of %d inquiries (retention)", len(erased))
+        return erased
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="retention", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.check()
+            except Exception:  # the next check tries again
+                log.exception("the retention check failed")
+            self._stop.wait(self.every)
