@@ -338,7 +338,7 @@ class Handler(BaseModel):
 
 @router.get("/handlers", response_model=list[Handler])
 def handlers(
-    actor: Annotated[Actor, Depends(allowed("view_board"))], request: Request
+    actor: Annotated[Actor, Depends(allowed("handle_inquiry"))], request: Request
 ) -> list[Handler]:
     """The active people an inquiry can be assigned to (those who may answer)."""
     actor.require("view_board")
