@@ -259,7 +259,8 @@ def test_every_part_of_an_incident_is_shown(server, page, dialogs):
 
     load = section(page, boil, "inquiries").locator("tr[data-row='facebook'] td")
     waited = re.compile(r"^\d+ min$")
-    expect(load).to_have_text(["4", "4", "1", waited, "0", "0", "1", "1", "1"])
+    # four from the rumours-and-inquiries step, two from the personal-data step
+    expect(load).to_have_text(["6", "6", "3", waited, "0", "0", "1", "1", "1"])
     queue = section(page, boil, "inquiries").locator(f"[data-inquiry='{waiting}']")
     expect(queue).to_contain_text("Gjelder kokevarselet Furuset?")
     expect(queue.locator("[data-field='assigned_to']")).to_have_text(
