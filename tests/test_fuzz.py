@@ -137,3 +137,25 @@ def test_the_schema_documents_the_refusals_the_api_gives(api):
     assert "content" not in feed["404"]
     bad = api.post("comms", "/api/incidents", {"title": 5})
     assert bad.status_code == 422 and set(bad.json()) == {"detail", "code"}
+
+
+def test_positions_past_any_log_are_refused_not_a_500(api):
+    """An offset past SQLite's integers (2**63) crashed the timeline query."""
+    incident = scenario.open_incident(api)
+    huge = 14949388208293604321588395337196765184
+    for path in (
+        f"/api/review/{incident}/timeline?offset={huge}",
+        f"/api/review/board?incident={incident}&position={huge}",
+        f"/api/review/board?incident={incident}&index={huge}",
+    ):
+        response = api.get("reviewer", path)
+        assert response.status_code == 422, path
+        assert response.json()["code"] == "invalid_input"
+    refused(
+        api,
+        "reviewer",
+        f"/api/review/{incident}/pins",
+        {"position": huge, "note": "x"},
+        422,
+        "invalid_input",
+    )
