@@ -4,8 +4,8 @@ that breaks the documented schema.
 
 Each operation gets a few examples (derandomized, so CI is repeatable): valid
 and invalid requests with made-up ids, and valid ones with the ids of a real
-incident and its items, so the requests reach the rules and not only the 404s. For a longer, random run:
-CRISIS_FUZZ_EXAMPLES=200 pytest tests/test_fuzz.py
+incident and its items, so the requests reach the rules and not only the 404s.
+For a longer, random run: CRISIS_FUZZ_EXAMPLES=200 pytest tests/test_fuzz.py
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 
 import schemathesis
-from schemathesis import GenerationMode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
