@@ -36,6 +36,9 @@ Reviewer = Annotated[Actor, Depends(allowed("review"))]
 Pinner = Annotated[Actor, Depends(allowed("pin_moment"))]
 OSLO = ZoneInfo("Europe/Oslo")
 PAGE = 500  # timeline lines per page
+# Positions, steps and offsets beyond any log: SQLite's integers end at 2**63
+# (the fuzzer found an offset past that answered 500).
+LAST = 2**53
 _views_lock = threading.Lock()
 
 
@@ -57,12 +60,14 @@ def _lang(request: Request) -> str:
 
 
 class Pin(Command):
-    position: int = Field(ge=1, description="The log position of the incident's event to pin.")
+    position: int = Field(
+        ge=1, le=LAST, description="The log position of the incident's event to pin."
+    )
     note: str = Field(max_length=MAX_NOTE, description="Why the moment matters.")
 
 
 class Unpin(Command):
-    position: int = Field(ge=1)
+    position: int = Field(ge=1, le=LAST)
 
 
 @router.post("/api/review/{incident_id}/pins", status_code=201, response_model=Accepted)
@@ -101,8 +106,8 @@ def board_at_moment(
     request: Request,
     actor: Reviewer,
     incident: str | None = None,
-    index: Annotated[int | None, Query(ge=0)] = None,
-    position: Annotated[int | None, Query(ge=0)] = None,
+    index: Annotated[int | None, Query(ge=0, le=LAST)] = None,
+    position: Annotated[int | None, Query(ge=0, le=LAST)] = None,
     at: str | None = Query(
         None, description="ISO time; without an offset it is read as Oslo time."
     ),
@@ -136,7 +141,7 @@ def timeline(
     request: Request,
     actor: Reviewer,
     kind: Annotated[list[str] | None, Query()] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=LAST)] = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = PAGE,
 ) -> dict[str, Any]:
     """The incident's events as readable lines, in log order, optionally of some kinds only."""
@@ -196,7 +201,7 @@ def review_page(
     incident_id: str,
     request: Request,
     kind: Annotated[list[str] | None, Query()] = None,
-    page: Annotated[int, Query(ge=0)] = 0,
+    page: Annotated[int, Query(ge=0, le=LAST // PAGE)] = 0,
 ) -> Response:
     actor, refused = _reviewer(request)
     if refused:

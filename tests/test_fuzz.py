@@ -5,8 +5,7 @@ that breaks the documented schema.
 Each operation gets a few examples (derandomized, so CI is repeatable): valid
 and invalid requests with made-up ids, and valid ones with the ids of a real
 incident and its items, so the requests reach the rules and not only the 404s.
-For a longer, random run:
-CRISIS_FUZZ_EXAMPLES=200 pytest tests/test_fuzz.py
+For a longer, random run: CRISIS_FUZZ_EXAMPLES=200 pytest tests/test_fuzz.py
 """
 
 from __future__ import annotations
@@ -138,3 +137,25 @@ def test_the_schema_documents_the_refusals_the_api_gives(api):
     assert "content" not in feed["404"]
     bad = api.post("comms", "/api/incidents", {"title": 5})
     assert bad.status_code == 422 and set(bad.json()) == {"detail", "code"}
+
+
+def test_positions_past_any_log_are_refused_not_a_500(api):
+    """An offset past SQLite's integers (2**63) crashed the timeline query."""
+    incident = scenario.open_incident(api)
+    huge = 14949388208293604321588395337196765184
+    for path in (
+        f"/api/review/{incident}/timeline?offset={huge}",
+        f"/api/review/board?incident={incident}&position={huge}",
+        f"/api/review/board?incident={incident}&index={huge}",
+    ):
+        response = api.get("reviewer", path)
+        assert response.status_code == 422, path
+        assert response.json()["code"] == "invalid_input"
+    refused(
+        api,
+        "reviewer",
+        f"/api/review/{incident}/pins",
+        {"position": huge, "note": "x"},
+        422,
+        "invalid_input",
+    )

@@ -27,8 +27,6 @@ RETRIES = 3
 # Who erases when the retention time runs out: the system, on the admins' authority.
 RETENTION = Actor("system:retention", "Lagringstid (automatisk sletting)", Role.ADMIN)
 
-Act = Callable[[Inquiry, dict, datetime], None]
-
 
 def erase_person(log: CrisisLog, actor: Actor, inquiry_id: UUID, *, note: str = "") -> Saved:
     """Erase what the person behind this inquiry wrote to us: their handle,
