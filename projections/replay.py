@@ -2,7 +2,10 @@
 
 Computed by the same board code that fed the live board. Checkpoints of the
 whole board every `EVERY` log positions make any moment the nearest
-checkpoint plus a short tail, instead of a pass over the whole log.
+checkpoint plus a short tail, instead of a pass over the whole log. A
+checkpoint stores only the incidents that changed since the one before it (a
+board of years holds hundreds of closed incidents), so writing one costs what
+changed, and the board at a checkpoint is each incident's latest stored doc.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, select
+from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, and_, func, select
 
 from crisis.log import CrisisLog
 from projections import board
@@ -24,12 +27,20 @@ BATCH = 2000
 
 metadata = MetaData()
 checkpoints = Table(
-    "board_checkpoints",
+    "replay_checkpoints",
     metadata,
     Column("position", Integer, primary_key=True),
     Column("at", String(40), nullable=False),
     Column("layout", Integer, nullable=False),
-    Column("state", LargeBinary, nullable=False),
+)
+# An incident's doc as it stood at a checkpoint, stored when it changed since the one before.
+checkpoint_docs = Table(
+    "replay_checkpoint_docs",
+    metadata,
+    Column("incident", String(64), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("layout", Integer, nullable=False),
+    Column("doc", LargeBinary, nullable=False),
 )
 
 
@@ -55,23 +66,40 @@ class Checkpoints:
         metadata.create_all(self.engine)
 
     def save(self, position: int, at: str, state: board.Board) -> None:
-        blob = zlib.compress(json.dumps(state.incidents).encode(), 1)
+        """Checkpoint the board at `position`: the incidents changed since the
+        latest checkpoint before it (every doc carries the position of the last
+        event that changed it)."""
         with self.engine.begin() as conn:
+            before = self._latest(conn, position - 1)
+            changed = {i: d for i, d in state.incidents.items() if d["position"] > before}
             conn.execute(checkpoints.delete().where(checkpoints.c.position == position))
-            conn.execute(
-                checkpoints.insert().values(
-                    position=position, at=at, layout=board.LAYOUT, state=blob
+            conn.execute(checkpoint_docs.delete().where(checkpoint_docs.c.position == position))
+            conn.execute(checkpoints.insert().values(position=position, at=at, layout=board.LAYOUT))
+            if changed:
+                conn.execute(
+                    checkpoint_docs.insert(),
+                    [
+                        {
+                            "incident": incident,
+                            "position": position,
+                            "layout": board.LAYOUT,
+                            "doc": zlib.compress(json.dumps(doc).encode(), 1),
+                        }
+                        for incident, doc in changed.items()
+                    ],
                 )
-            )
 
     def latest(self, position: int) -> int:
         """The position of the latest checkpoint at or before `position` (0: none)."""
-        query = select(checkpoints.c.position).where(
+        with self.engine.connect() as conn:
+            return self._latest(conn, position)
+
+    @staticmethod
+    def _latest(conn: Any, position: int) -> int:
+        query = select(func.max(checkpoints.c.position)).where(
             checkpoints.c.layout == board.LAYOUT, checkpoints.c.position <= position
         )
-        with self.engine.connect() as conn:
-            found = conn.execute(query.order_by(checkpoints.c.position.desc()).limit(1)).first()
-        return found.position if found else 0
+        return conn.execute(query).scalar() or 0
 
     def nearest(self, position: int | None, at: datetime | None) -> Moment:
         """The latest checkpoint at or before the moment, or the empty board."""
@@ -82,9 +110,25 @@ class Checkpoints:
             query = query.where(checkpoints.c.at <= utc_iso(at))
         with self.engine.connect() as conn:
             row = conn.execute(query.order_by(checkpoints.c.position.desc()).limit(1)).first()
-        if row is None:
-            return Moment(0, None, board.Board())
-        return Moment(row.position, row.at, board.Board(json.loads(zlib.decompress(row.state))))
+            if row is None:
+                return Moment(0, None, board.Board())
+            docs = self._docs(conn, row.position)
+        return Moment(row.position, row.at, board.Board(docs))
+
+    @staticmethod
+    def _docs(conn: Any, position: int) -> dict[str, Any]:
+        """Each incident's latest doc stored at or before `position`."""
+        d = checkpoint_docs.c
+        latest = (
+            select(d.incident, func.max(d.position).label("position"))
+            .where(d.layout == board.LAYOUT, d.position <= position)
+            .group_by(d.incident)
+            .subquery()
+        )
+        query = select(d.incident, d.doc).join(
+            latest, and_(d.incident == latest.c.incident, d.position == latest.c.position)
+        )
+        return {r.incident: json.loads(zlib.decompress(r.doc)) for r in conn.execute(query)}
 
 
 def utc_iso(at: datetime) -> str:

@@ -132,3 +132,30 @@ def test_the_live_board_leaves_checkpoints_as_it_goes(api, monkeypatch):
         nearest.as_json()["incidents"]
         == replay.board_at(rt.log, rt.board.store, position=nearest.position).as_json()["incidents"]
     )
+
+
+def test_a_checkpoint_stores_only_the_incidents_changed_since_the_one_before(log, people, settings):
+    """A board of years holds hundreds of closed incidents: a checkpoint that
+    rewrote them all would cost more with every incident ever handled."""
+    from projections.store import ViewStore
+    from tests import flow
+
+    store = ViewStore(settings.views_url)
+    quiet, busy = flow.incident(log, people), flow.incident(log, people)
+    saved = replay.Checkpoints(store)
+    first = replay.board_at(log, store)
+    saved.save(first.position, first.at, first.board)
+    flow.fact(log, people, busy)
+    later = replay.board_at(log, store)
+    saved.save(later.position, later.at, later.board)
+    with store.engine.connect() as conn:
+        stored = conn.execute(
+            replay.checkpoint_docs.select().where(
+                replay.checkpoint_docs.c.position == later.position
+            )
+        ).all()
+    assert [r.incident for r in stored] == [str(busy)]
+    restored = saved.nearest(position=later.position, at=None)
+    assert restored.as_json() == later.as_json()
+    assert sorted(restored.board.incidents) == sorted([str(quiet), str(busy)])
+    store.close()
