@@ -6,6 +6,10 @@ checkpoint plus a short tail, instead of a pass over the whole log. A
 checkpoint stores only the incidents that changed since the one before it (a
 board of years holds hundreds of closed incidents), so writing one costs what
 changed, and the board at a checkpoint is each incident's latest stored doc.
+
+A replay of one incident (what the review page shows) restores only that
+incident's doc and applies only its events from the tail, so its cost does
+not grow with the number of incidents the log holds.
 """
 
 from __future__ import annotations
@@ -46,12 +50,26 @@ checkpoint_docs = Table(
 
 @dataclass
 class Moment:
-    """The board at `position`, and the event that made it so."""
+    """The board at `position`, and the event that made it so; with `incident`,
+    only that incident's part of the board (the others are left out)."""
 
     position: int
     at: str | None
     board: board.Board
     event: Any = None
+    incident: str | None = None
+
+    def about(self, event: Any) -> bool:
+        """Whether the event changes what this moment holds: any, unless scoped
+        to one incident; then the incident itself, its items and what names it."""
+        if self.incident is None:
+            return True
+        origin = str(event.originator_id)
+        return (
+            origin == self.incident
+            or self.board.owner.get(origin) == self.incident
+            or str(getattr(event, "incident_id", "")) == self.incident
+        )
 
     def as_json(self, incident: str | None = None) -> dict[str, Any]:
         """As the live board lists it: incidents in id order."""
@@ -101,8 +119,11 @@ class Checkpoints:
         )
         return conn.execute(query).scalar() or 0
 
-    def nearest(self, position: int | None, at: datetime | None) -> Moment:
-        """The latest checkpoint at or before the moment, or the empty board."""
+    def nearest(
+        self, position: int | None, at: datetime | None, incident: str | None = None
+    ) -> Moment:
+        """The latest checkpoint at or before the moment, or the empty board;
+        with `incident`, only that incident's doc."""
         query = select(checkpoints).where(checkpoints.c.layout == board.LAYOUT)
         if position is not None:
             query = query.where(checkpoints.c.position <= position)
@@ -111,20 +132,20 @@ class Checkpoints:
         with self.engine.connect() as conn:
             row = conn.execute(query.order_by(checkpoints.c.position.desc()).limit(1)).first()
             if row is None:
-                return Moment(0, None, board.Board())
-            docs = self._docs(conn, row.position)
-        return Moment(row.position, row.at, board.Board(docs))
+                return Moment(0, None, board.Board(), incident=incident)
+            docs = self._docs(conn, row.position, incident)
+        return Moment(row.position, row.at, board.Board(docs), incident=incident)
 
     @staticmethod
-    def _docs(conn: Any, position: int) -> dict[str, Any]:
-        """Each incident's latest doc stored at or before `position`."""
+    def _docs(conn: Any, position: int, incident: str | None) -> dict[str, Any]:
+        """Each incident's (or the one's) latest doc stored at or before `position`."""
         d = checkpoint_docs.c
-        latest = (
-            select(d.incident, func.max(d.position).label("position"))
-            .where(d.layout == board.LAYOUT, d.position <= position)
-            .group_by(d.incident)
-            .subquery()
+        latest = select(d.incident, func.max(d.position).label("position")).where(
+            d.layout == board.LAYOUT, d.position <= position
         )
+        if incident is not None:
+            latest = latest.where(d.incident == incident)
+        latest = latest.group_by(d.incident).subquery()
         query = select(d.incident, d.doc).join(
             latest, and_(d.incident == latest.c.incident, d.position == latest.c.position)
         )
@@ -141,10 +162,12 @@ def board_at(
     store: ViewStore,
     position: int | None = None,
     at: datetime | None = None,
+    incident: str | None = None,
 ) -> Moment:
-    """The board after the last event at or before `position` / `at`."""
+    """The board (or one incident's part of it) after the last event at or
+    before `position` / `at`."""
     saved = Checkpoints(store)
-    return advance(log, saved, saved.nearest(position, at), position, at)
+    return advance(log, saved, saved.nearest(position, at, incident), position, at)
 
 
 def advance(
@@ -155,7 +178,7 @@ def advance(
     at: datetime | None = None,
 ) -> Moment:
     """Move `moment` forward, in place, to the last event at or before `position` / `at`,
-    saving a checkpoint at every multiple of `EVERY` it passes."""
+    saving a checkpoint at every multiple of `EVERY` it passes (a whole board only)."""
     while True:
         notifications = log.recorder.select_notifications(
             start=moment.position + 1, limit=BATCH, stop=position
@@ -164,9 +187,10 @@ def advance(
             event = log.mapper.to_domain_event(n)
             if at is not None and event.at > at:
                 return moment
-            moment.board.apply(event, n.id)
+            if moment.about(event):
+                moment.board.apply(event, n.id)
             moment.position, moment.at, moment.event = n.id, utc_iso(event.at), event
-            if n.id % EVERY == 0:
+            if n.id % EVERY == 0 and moment.incident is None:
                 saved.save(n.id, moment.at, moment.board)
         if len(notifications) < BATCH:
             return moment

@@ -159,3 +159,22 @@ def test_a_checkpoint_stores_only_the_incidents_changed_since_the_one_before(log
     assert restored.as_json() == later.as_json()
     assert sorted(restored.board.incidents) == sorted([str(quiet), str(busy)])
     store.close()
+
+
+def test_one_incident_replayed_alone_equals_its_part_of_the_whole_board(
+    api, captured, monkeypatch
+):
+    """The review page replays one incident: from that incident's checkpointed
+    doc and its own events only, the same doc a whole-board replay gives."""
+    rt = runtime(api)
+    last = captured[-1][1]["position"]
+    incidents = [doc["id"] for doc in captured[-1][1]["incidents"]]
+    assert len(incidents) == 2
+    monkeypatch.setattr(replay, "EVERY", 4)
+    replay.board_at(rt.log, rt.board.store)  # checkpoints at 4, 8, 12, ...
+    for p in range(1, last + 1):
+        whole = replay.board_at(rt.log, rt.board.store, position=p)
+        for incident in incidents:
+            alone = replay.board_at(rt.log, rt.board.store, position=p, incident=incident)
+            assert list(alone.board.incidents) in ([], [incident])
+            assert alone.as_json(incident) == whole.as_json(incident), (p, incident)
