@@ -251,12 +251,12 @@ class Run:
             self.figures.append(
                 Figure(
                     "replay",
-                    f"board replay at a random moment of {count:,} events (worst of "
-                    f"{len(replayed.seconds)})",
+                    f"board replay of one incident at a random moment of {count:,} events "
+                    f"(worst of {len(replayed.seconds)})",
                     replayed.worst * 1000,
                     "ms",
                     replayed.baseline_seconds * 1000,
-                    "rebuild from the start to that moment",
+                    "whole board rebuilt from the start to that moment",
                     "< 1 s",
                     replayed.worst < 1.0,
                     asdict(replayed),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import httpx
 
@@ -87,17 +87,15 @@ def _row_texts(views: ViewStore) -> list[str]:
 @dataclass
 class Replayed:
     positions: list[int]
-    seconds: list[float]  # board_at, per position
+    incidents: list[str]  # the newest incident at each moment: the one replayed
+    seconds: list[float]  # board_at(position, incident), as the review page asks
+    whole_board_seconds: list[float]  # board_at(position): every incident
     baseline_position: int
     baseline_seconds: float  # from the start of the log to baseline_position
 
     @property
     def worst(self) -> float:
         return max(self.seconds)
-
-    @property
-    def median(self) -> float:
-        return sorted(self.seconds)[len(self.seconds) // 2]
 
 
 class _NoCheckpoints:
@@ -108,28 +106,52 @@ class _NoCheckpoints:
 
 
 def replay_figure(store: Store, moments: int, seed: int = 9) -> Replayed:
-    """`board_at` at random positions (checkpoints from the rebuild), and one pass
-    from the start to the first of them."""
+    """At random positions (checkpoints from the rebuild): `board_at` of the
+    newest incident then (what the review page shows), and of the whole board;
+    and one pass from the start of the log to the first of them."""
     log = store.log()
     views = ViewStore(store.settings.views_url)
     try:
         end = log.max_position()
+        opened = sorted((d["opened_at"], i) for i, d in _final_board(views).items())
         rng = random.Random(seed)
-        positions = [rng.randint(1, end) for _ in range(moments)]
-        seconds = []
-        for position in positions:
+        result = Replayed([], [], [], [], 0, 0.0)
+        for _ in range(moments):
+            position = rng.randint(1, end)
+            (n,) = log.recorder.select_notifications(start=position, limit=1)
+            at = log.mapper.to_domain_event(n).at.isoformat()
+            incident = [i for when, i in opened if when <= at][-1]
             started = time.monotonic()
-            moment = board_at(log, views, position=position)
-            seconds.append(time.monotonic() - started)
-            assert moment.position == position
+            moment = board_at(log, views, position=position, incident=incident)
+            result.seconds.append(time.monotonic() - started)
+            assert moment.position == position and incident in moment.board.incidents
+            started = time.monotonic()
+            whole = board_at(log, views, position=position)
+            result.whole_board_seconds.append(time.monotonic() - started)
+            assert whole.as_json(incident) == moment.as_json(incident)
+            result.positions.append(position)
+            result.incidents.append(incident)
         started = time.monotonic()
-        from_start = advance(log, _NoCheckpoints(), Moment(0, None, board.Board()), positions[0])
-        baseline = time.monotonic() - started
-        assert from_start.position == positions[0]
-        return Replayed(positions, seconds, positions[0], baseline)
+        first = result.positions[0]
+        from_start = advance(log, _NoCheckpoints(), Moment(0, None, board.Board()), first)
+        result.baseline_seconds = time.monotonic() - started
+        result.baseline_position = first
+        assert from_start.as_json(result.incidents[0]) == moment_json(log, views, result, 0)
+        return result
     finally:
         log.close()
         views.close()
+
+
+def moment_json(log: CrisisLog, views: ViewStore, replayed: Replayed, i: int) -> dict:
+    incident = replayed.incidents[i]
+    return board_at(log, views, position=replayed.positions[i], incident=incident).as_json(incident)
+
+
+def _final_board(views: ViewStore) -> dict[str, dict]:
+    import json
+
+    return {doc["id"]: doc for doc in map(json.loads, _row_texts(views))}
 
 
 @dataclass
@@ -139,8 +161,6 @@ class Memory:
     peak_mb: float  # peak at the end
     rss_mb: float  # resident at the end
     commands: int
-    whole_board_bytes: int = 0  # what a client without ?incident= would be sent first
-    notes: list[str] = field(default_factory=list)
 
 
 def memory_figure(store: Store, clients: int, commands: int) -> Memory:
@@ -161,7 +181,6 @@ def memory_figure(store: Store, clients: int, commands: int) -> Memory:
                     "severity": "severe",
                 },
             ).json()["id"]
-            whole = len(http.get("/api/board").content)
 
             async def follow() -> None:
                 board_clients = Clients()
@@ -180,4 +199,4 @@ def memory_figure(store: Store, clients: int, commands: int) -> Memory:
 
             asyncio.run(follow())
         end = server.memory()
-    return Memory(clients, startup, end["peak"], end["rss"], commands, whole)
+    return Memory(clients, startup, end["peak"], end["rss"], commands)
