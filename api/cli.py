@@ -355,7 +355,7 @@ def _replay(args: argparse.Namespace) -> int:
     settings = _settings(args)
     log, store = CrisisLog(env=settings.event_store_env), ViewStore(settings.views_url)
     try:
-        moment = board_at(log, store, position=position, at=at)
+        moment = board_at(log, store, position=position, at=at, incident=args.incident)
     finally:
         log.close()
         store.close()

@@ -119,12 +119,16 @@ class CrisisLog(Application[UUID]):
             while True:
                 with self._queue_lock:
                     batch, self._queue = self._queue[:GROUP_MAX], self._queue[GROUP_MAX:]
-                if not batch:
-                    return True
+                    if not batch:
+                        # Step down in the same breath as finding the queue empty:
+                        # a caller queued after this leads itself, none is stranded.
+                        self._leading = False
+                        return True
                 self._commit(batch)
-        finally:
+        except BaseException:
             with self._queue_lock:
                 self._leading = False
+            raise
 
     def _commit(self, batch: list[_Pending]) -> None:
         try:

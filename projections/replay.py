@@ -2,7 +2,14 @@
 
 Computed by the same board code that fed the live board. Checkpoints of the
 whole board every `EVERY` log positions make any moment the nearest
-checkpoint plus a short tail, instead of a pass over the whole log.
+checkpoint plus a short tail, instead of a pass over the whole log. A
+checkpoint stores only the incidents that changed since the one before it (a
+board of years holds hundreds of closed incidents), so writing one costs what
+changed, and the board at a checkpoint is each incident's latest stored doc.
+
+A replay of one incident (what the review page shows) restores only that
+incident's doc and applies only its events from the tail, so its cost does
+not grow with the number of incidents the log holds.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, select
+from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, and_, func, select
 
 from crisis.log import CrisisLog
 from projections import board
@@ -25,23 +32,45 @@ BATCH = 2000
 
 metadata = MetaData()
 checkpoints = Table(
-    "board_checkpoints",
+    "replay_checkpoints",
     metadata,
     Column("position", Integer, primary_key=True),
     Column("at", String(40), nullable=False),
     Column("layout", Integer, nullable=False),
-    Column("state", LargeBinary, nullable=False),
+)
+# An incident's doc as it stood at a checkpoint, stored when it changed since the one before.
+checkpoint_docs = Table(
+    "replay_checkpoint_docs",
+    metadata,
+    Column("incident", String(64), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("layout", Integer, nullable=False),
+    Column("doc", LargeBinary, nullable=False),
 )
 
 
 @dataclass
 class Moment:
-    """The board at `position`, and the event that made it so."""
+    """The board at `position`, and the event that made it so; with `incident`,
+    only that incident's part of the board (the others are left out)."""
 
     position: int
     at: str | None
     board: board.Board
     event: Any = None
+    incident: str | None = None
+
+    def about(self, event: Any) -> bool:
+        """Whether the event changes what this moment holds: any, unless scoped
+        to one incident; then the incident itself, its items and what names it."""
+        if self.incident is None:
+            return True
+        origin = str(event.originator_id)
+        return (
+            origin == self.incident
+            or self.board.owner.get(origin) == self.incident
+            or str(getattr(event, "incident_id", "")) == self.incident
+        )
 
     def as_json(self, incident: str | None = None) -> dict[str, Any]:
         """In id order, as the live board gives them (`ViewRunner.snapshot`)."""
@@ -56,14 +85,28 @@ class Checkpoints:
         metadata.create_all(self.engine)
 
     def save(self, position: int, at: str, state: board.Board) -> None:
-        blob = zlib.compress(json.dumps(state.incidents).encode(), 1)
+        """Checkpoint the board at `position`: the incidents changed since the
+        latest checkpoint before it (every doc carries the position of the last
+        event that changed it)."""
         with self.engine.begin() as conn:
+            before = self._latest(conn, position - 1)
+            changed = {i: d for i, d in state.incidents.items() if d["position"] > before}
             conn.execute(checkpoints.delete().where(checkpoints.c.position == position))
-            conn.execute(
-                checkpoints.insert().values(
-                    position=position, at=at, layout=board.LAYOUT, state=blob
+            conn.execute(checkpoint_docs.delete().where(checkpoint_docs.c.position == position))
+            conn.execute(checkpoints.insert().values(position=position, at=at, layout=board.LAYOUT))
+            if changed:
+                conn.execute(
+                    checkpoint_docs.insert(),
+                    [
+                        {
+                            "incident": incident,
+                            "position": position,
+                            "layout": board.LAYOUT,
+                            "doc": zlib.compress(json.dumps(doc).encode(), 1),
+                        }
+                        for incident, doc in changed.items()
+                    ],
                 )
-            )
 
     def drop_from(self, at: str) -> None:
         """Delete the checkpoints at or after time `at` (UTC ISO): they hold personal
@@ -73,15 +116,21 @@ class Checkpoints:
 
     def latest(self, position: int) -> int:
         """The position of the latest checkpoint at or before `position` (0: none)."""
-        query = select(checkpoints.c.position).where(
+        with self.engine.connect() as conn:
+            return self._latest(conn, position)
+
+    @staticmethod
+    def _latest(conn: Any, position: int) -> int:
+        query = select(func.max(checkpoints.c.position)).where(
             checkpoints.c.layout == board.LAYOUT, checkpoints.c.position <= position
         )
-        with self.engine.connect() as conn:
-            found = conn.execute(query.order_by(checkpoints.c.position.desc()).limit(1)).first()
-        return found.position if found else 0
+        return conn.execute(query).scalar() or 0
 
-    def nearest(self, position: int | None, at: datetime | None) -> Moment:
-        """The latest checkpoint at or before the moment, or the empty board."""
+    def nearest(
+        self, position: int | None, at: datetime | None, incident: str | None = None
+    ) -> Moment:
+        """The latest checkpoint at or before the moment, or the empty board;
+        with `incident`, only that incident's doc."""
         query = select(checkpoints).where(checkpoints.c.layout == board.LAYOUT)
         if position is not None:
             query = query.where(checkpoints.c.position <= position)
@@ -89,9 +138,25 @@ class Checkpoints:
             query = query.where(checkpoints.c.at <= utc_iso(at))
         with self.engine.connect() as conn:
             row = conn.execute(query.order_by(checkpoints.c.position.desc()).limit(1)).first()
-        if row is None:
-            return Moment(0, None, board.Board())
-        return Moment(row.position, row.at, board.Board(json.loads(zlib.decompress(row.state))))
+            if row is None:
+                return Moment(0, None, board.Board(), incident=incident)
+            docs = self._docs(conn, row.position, incident)
+        return Moment(row.position, row.at, board.Board(docs), incident=incident)
+
+    @staticmethod
+    def _docs(conn: Any, position: int, incident: str | None) -> dict[str, Any]:
+        """Each incident's (or the one's) latest doc stored at or before `position`."""
+        d = checkpoint_docs.c
+        latest = select(d.incident, func.max(d.position).label("position")).where(
+            d.layout == board.LAYOUT, d.position <= position
+        )
+        if incident is not None:
+            latest = latest.where(d.incident == incident)
+        latest = latest.group_by(d.incident).subquery()
+        query = select(d.incident, d.doc).join(
+            latest, and_(d.incident == latest.c.incident, d.position == latest.c.position)
+        )
+        return {r.incident: json.loads(zlib.decompress(r.doc)) for r in conn.execute(query)}
 
 
 def utc_iso(at: datetime) -> str:
@@ -104,10 +169,12 @@ def board_at(
     store: ViewStore,
     position: int | None = None,
     at: datetime | None = None,
+    incident: str | None = None,
 ) -> Moment:
-    """The board after the last event at or before `position` / `at`."""
+    """The board (or one incident's part of it) after the last event at or
+    before `position` / `at`."""
     saved = Checkpoints(store)
-    return advance(log, saved, saved.nearest(position, at), position, at)
+    return advance(log, saved, saved.nearest(position, at, incident), position, at)
 
 
 def advance(
@@ -118,7 +185,7 @@ def advance(
     at: datetime | None = None,
 ) -> Moment:
     """Move `moment` forward, in place, to the last event at or before `position` / `at`,
-    saving a checkpoint at every multiple of `EVERY` it passes."""
+    saving a checkpoint at every multiple of `EVERY` it passes (a whole board only)."""
     log.vault.refresh()
     while True:
         notifications = log.recorder.select_notifications(
@@ -128,9 +195,10 @@ def advance(
             event = opened_event(log, n)
             if at is not None and event.at > at:
                 return moment
-            moment.board.apply(event, n.id)
+            if moment.about(event):
+                moment.board.apply(event, n.id)
             moment.position, moment.at, moment.event = n.id, utc_iso(event.at), event
-            if n.id % EVERY == 0:
+            if n.id % EVERY == 0 and moment.incident is None:
                 saved.save(n.id, moment.at, moment.board)
         if len(notifications) < BATCH:
             return moment

@@ -57,7 +57,8 @@ class ReviewViews:
             cached = self._final.get(incident)
             if cached and cached[0] == position:
                 return cached[1], cached[2]
-        doc = board_at(self.log, self.store, position=position).board.incidents.get(incident)
+        moment = board_at(self.log, self.store, position=position, incident=incident)
+        doc = moment.board.incidents.get(incident)
         result = figures(doc, self.timeline.lines(incident)) if doc else None
         with self._lock:
             self._final[incident] = (position, doc, result)
@@ -124,7 +125,7 @@ class ReviewViews:
             doc = json.loads(json.dumps(docs.get(incident)))
             return {"incident": doc, "load": load_per_channel(doc, moment_at) if doc else {}}
 
-        seen = self.moments.read(line["position"], look)
+        seen = self.moments.read(line["position"], look, incident)
         return {
             "index": index,
             "count": count,

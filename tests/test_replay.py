@@ -132,3 +132,47 @@ def test_the_live_board_leaves_checkpoints_as_it_goes(api, monkeypatch):
         nearest.as_json()["incidents"]
         == replay.board_at(rt.log, rt.board.store, position=nearest.position).as_json()["incidents"]
     )
+
+
+def test_a_checkpoint_stores_only_the_incidents_changed_since_the_one_before(log, people, settings):
+    """A board of years holds hundreds of closed incidents: a checkpoint that
+    rewrote them all would cost more with every incident ever handled."""
+    from projections.store import ViewStore
+    from tests import flow
+
+    store = ViewStore(settings.views_url)
+    quiet, busy = flow.incident(log, people), flow.incident(log, people)
+    saved = replay.Checkpoints(store)
+    first = replay.board_at(log, store)
+    saved.save(first.position, first.at, first.board)
+    flow.fact(log, people, busy)
+    later = replay.board_at(log, store)
+    saved.save(later.position, later.at, later.board)
+    with store.engine.connect() as conn:
+        stored = conn.execute(
+            replay.checkpoint_docs.select().where(
+                replay.checkpoint_docs.c.position == later.position
+            )
+        ).all()
+    assert [r.incident for r in stored] == [str(busy)]
+    restored = saved.nearest(position=later.position, at=None)
+    assert restored.as_json() == later.as_json()
+    assert sorted(restored.board.incidents) == sorted([str(quiet), str(busy)])
+    store.close()
+
+
+def test_one_incident_replayed_alone_equals_its_part_of_the_whole_board(api, captured, monkeypatch):
+    """The review page replays one incident: from that incident's checkpointed
+    doc and its own events only, the same doc a whole-board replay gives."""
+    rt = runtime(api)
+    last = captured[-1][1]["position"]
+    incidents = [doc["id"] for doc in captured[-1][1]["incidents"]]
+    assert len(incidents) == 2
+    monkeypatch.setattr(replay, "EVERY", 4)
+    replay.board_at(rt.log, rt.board.store)  # checkpoints at 4, 8, 12, ...
+    for p in range(1, last + 1):
+        whole = replay.board_at(rt.log, rt.board.store, position=p)
+        for incident in incidents:
+            alone = replay.board_at(rt.log, rt.board.store, position=p, incident=incident)
+            assert list(alone.board.incidents) in ([], [incident])
+            assert alone.as_json(incident) == whole.as_json(incident), (p, incident)

@@ -84,9 +84,10 @@ def receive_delivery(log: CrisisLog, channel: str, messages: Sequence[Message]) 
     """A batch from a channel integration, saved in one transaction.
 
     The caller has authenticated the channel (the webhook signature). Each
-    message's id comes from (channel, external id), so a retried delivery
-    finds its messages already stored and adds nothing; should two deliveries
-    race, the event store refuses the second and it is re-checked.
+    message's id comes from (channel, external id), so the event store itself
+    refuses a second copy: the first attempt saves every message unchecked (a
+    delivery is new as a rule); if the store refuses it (a retried delivery, or
+    two racing), each message is checked and only the new ones are saved.
     """
     if len(messages) > MAX_BATCH:
         raise Refused("batch_too_large", size=len(messages), max=MAX_BATCH)
@@ -97,10 +98,10 @@ def receive_delivery(log: CrisisLog, channel: str, messages: Sequence[Message]) 
         watches[incident_id] = watch_list_of(log, incident_id)
     by, at = _integration(source), log.clock.now()
     ids = [external_inquiry_id(channel, m.external_id) for m in messages]
-    for _ in range(_RACES):
+    for attempt in range(_RACES + 1):
         new: dict[UUID, Inquiry] = {}
         for inquiry_id, m in zip(ids, messages):
-            if inquiry_id in new or _exists(log, inquiry_id):
+            if inquiry_id in new or (attempt and _exists(log, inquiry_id)):
                 continue
             watch = watches[m.incident_id]
             new[inquiry_id] = Inquiry.receive(

@@ -1,0 +1,350 @@
+"""`python -m bench [--store sqlite|postgres] [--quick] [--only NAME ...]`
+
+Runs every benchmark, each beside its baseline in the same run, prints a table
+and writes it to bench/results.json (under the store's name). See README.md,
+"Benchmarks".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from bench import fanout, log_figures, stores, throughput
+
+RESULTS = Path(__file__).parent / "results.json"
+NAMES = ("http", "webhook", "fanout", "rebuild", "replay", "memory")
+
+
+@dataclass(frozen=True)
+class Sizes:
+    log: int
+    http: throughput.Load
+    webhook: throughput.Load
+    fanout_clients: tuple[int, ...]
+    fanout_rounds: int
+    fanout_seconds: float
+    fanout_inquiries: int  # in the incident before the rounds start
+    replay_moments: int
+    memory_clients: int
+    memory_commands: int
+
+
+FULL = Sizes(
+    log=1_000_000,
+    http=throughput.Load(seconds=10, warmup=2, limit=50_000, concurrency=32),
+    webhook=throughput.Load(seconds=10, warmup=2, limit=400, concurrency=4),
+    fanout_clients=(100, 1000),
+    fanout_rounds=100,
+    fanout_seconds=60,
+    fanout_inquiries=100,
+    replay_moments=5,
+    memory_clients=1000,
+    memory_commands=20,
+)
+QUICK = Sizes(
+    log=50_000,
+    http=throughput.Load(seconds=3, warmup=1, limit=10_000, concurrency=32),
+    webhook=throughput.Load(seconds=3, warmup=1, limit=80, concurrency=4),
+    fanout_clients=(100, 1000),
+    fanout_rounds=15,
+    fanout_seconds=20,
+    fanout_inquiries=20,
+    replay_moments=3,
+    memory_clients=200,
+    memory_commands=5,
+)
+
+
+@dataclass
+class Figure:
+    name: str
+    figure: str
+    ours: float
+    unit: str
+    baseline: float | None
+    baseline_is: str
+    target: str
+    met: bool | None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        return self.ours / self.baseline if self.baseline else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--quick", action="store_true", help=f"small sizes ({QUICK.log:,} events)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=NAMES,
+        metavar="NAME",
+        help=f"run only this benchmark (repeatable): {', '.join(NAMES)}",
+    )
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    only = args.only or list(NAMES)
+    run = Run(args.store, sizes, only)
+    started = time.monotonic()
+    with stores.Stores(args.store) as made:
+        run.all(made)
+    run.machine["seconds"] = round(time.monotonic() - started)
+    run.machine["load_after"] = os.getloadavg()
+    print()
+    print(table(run.figures, run.machine, args.store))
+    key = args.store + ("-quick" if args.quick else "")
+    write(key, run, " ".join(["python -m bench", *(argv if argv is not None else sys.argv[1:])]))
+    return 0
+
+
+class Run:
+    def __init__(self, store: str, sizes: Sizes, only: list[str]) -> None:
+        self.store, self.sizes, self.only = store, sizes, only
+        self.figures: list[Figure] = []
+        self.machine = machine()
+
+    def say(self, text: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')} load {os.getloadavg()[0]:.1f}] {text}", flush=True)
+
+    def all(self, made: stores.Stores) -> None:
+        if "http" in self.only:
+            self.http(made)
+        if "webhook" in self.only:
+            self.webhook(made)
+        if "fanout" in self.only:
+            self.fanout(made)
+        if {"rebuild", "replay", "memory"} & set(self.only):
+            self.log_figures(made)
+
+    def http(self, made: stores.Stores) -> None:
+        self.say("inquiries through the HTTP API, and the baseline endpoint ...")
+        ours, base = throughput.http_inquiries(made, self.sizes.http)
+        self.figures.append(
+            Figure(
+                "http",
+                "inquiries accepted per second through the HTTP API, board following live",
+                ours.per_second,
+                "inquiries/s",
+                base.per_second,
+                "minimal FastAPI endpoint, one eventsourcing save per request",
+                ">= 2x baseline",
+                ours.per_second >= 2 * base.per_second,
+                {"ours": asdict(ours), "baseline": asdict(base), "load": asdict(self.sizes.http)},
+            )
+        )
+
+    def webhook(self, made: stores.Stores) -> None:
+        self.say("inquiries through the batch webhook, and the library's save of 100 ...")
+        ours, base, single = throughput.webhook(made, self.sizes.webhook)
+        self.figures.append(
+            Figure(
+                "webhook",
+                "inquiries per second through the batch webhook, 100 per delivery",
+                ours.per_second,
+                "inquiries/s",
+                base.per_second,
+                "eventsourcing save of 100 aggregates in one call",
+                ">= 0.7x baseline",
+                ours.per_second >= 0.7 * base.per_second,
+                {
+                    "ours": asdict(ours),
+                    "baseline": asdict(base),
+                    "load": asdict(self.sizes.webhook),
+                    "library_save_1_per_call": asdict(single),
+                },
+            )
+        )
+
+    def fanout(self, made: stores.Stores) -> None:
+        s = self.sizes
+        self.say(
+            f"command to change on {' and '.join(map(str, s.fanout_clients))} board "
+            "clients, and a bare websocket broadcast ..."
+        )
+        store = made.fresh("fanout")
+        results = fanout.fanout(
+            store,
+            made.root,
+            list(s.fanout_clients),
+            s.fanout_rounds,
+            s.fanout_seconds,
+            s.fanout_inquiries,
+        )
+        for ours, base in results:
+            n = ours.clients
+            p50, p99 = ours.percentile(50), ours.percentile(99)
+            b50, b99 = base.percentile(50), base.percentile(99)
+            target = "p99 <= 1.5x baseline" + ("; < 150 ms" if n >= 1000 else "")
+            met = p99 <= 1.5 * b99 and (n < 1000 or p99 < 0.150) and not ours.missed
+            details = {
+                "p50_ms": p50 * 1000,
+                "p99_ms": p99 * 1000,
+                "baseline_p50_ms": b50 * 1000,
+                "baseline_p99_ms": b99 * 1000,
+                "rounds": len(ours.samples),
+                "baseline_rounds": len(base.samples),
+                "missed": ours.missed,
+                "message_bytes": ours.message_bytes,
+            }
+            self.figures.append(
+                Figure(
+                    f"fanout-{n}-p50",
+                    f"command accepted to change on all {n:,} board clients, p50",
+                    p50 * 1000,
+                    "ms",
+                    b50 * 1000,
+                    f"bare websocket broadcast to {n:,} clients",
+                    "(p99 is the target)",
+                    None,
+                    details,
+                )
+            )
+            self.figures.append(
+                Figure(
+                    f"fanout-{n}-p99",
+                    f"command accepted to change on all {n:,} board clients, p99",
+                    p99 * 1000,
+                    "ms",
+                    b99 * 1000,
+                    f"bare websocket broadcast to {n:,} clients",
+                    target,
+                    met,
+                    details,
+                )
+            )
+
+    def log_figures(self, made: stores.Stores) -> None:
+        s = self.sizes
+        store = made.fresh("log")
+        count = stores.load_log(store, s.log, self.say)
+        self.machine["log_events"] = count
+        self.say(f"rebuilding the read models from {count:,} events, and reading them alone ...")
+        rebuilt = log_figures.rebuild_figure(store)
+        if "rebuild" in self.only:
+            self.figures.append(
+                Figure(
+                    "rebuild",
+                    f"projection rebuild, events per second, {count:,} events",
+                    rebuilt.rate,
+                    "events/s",
+                    rebuilt.baseline_rate,
+                    "select_notifications + mapper.to_domain_event over the same log",
+                    ">= 0.5x baseline",
+                    rebuilt.rate >= 0.5 * rebuilt.baseline_rate,
+                    asdict(rebuilt),
+                )
+            )
+        if "replay" in self.only:
+            self.say(f"replaying the board at {s.replay_moments} random moments ...")
+            replayed = log_figures.replay_figure(store, s.replay_moments)
+            self.figures.append(
+                Figure(
+                    "replay",
+                    f"board replay of one incident at a random moment of {count:,} events "
+                    f"(worst of {len(replayed.seconds)})",
+                    replayed.worst * 1000,
+                    "ms",
+                    replayed.baseline_seconds * 1000,
+                    "whole board rebuilt from the start to that moment",
+                    "< 1 s",
+                    replayed.worst < 1.0,
+                    asdict(replayed),
+                )
+            )
+        if "memory" in self.only:
+            self.say(
+                f"server memory on {count:,} events with {s.memory_clients:,} board clients ..."
+            )
+            memory = log_figures.memory_figure(store, s.memory_clients, s.memory_commands)
+            self.figures.append(
+                Figure(
+                    "memory",
+                    f"server peak memory, {count:,} events, {s.memory_clients:,} board clients",
+                    memory.peak_mb,
+                    "MB",
+                    None,
+                    "-",
+                    "< 300 MB",
+                    memory.peak_mb < 300,
+                    asdict(memory),
+                )
+            )
+
+
+def machine() -> dict[str, Any]:
+    meminfo = Path("/proc/meminfo").read_text().split()
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "ram_gb": round(int(meminfo[meminfo.index("MemTotal:") + 1]) / 1024**2, 1),
+        "python": platform.python_version(),
+        "load_before": os.getloadavg(),
+        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def _number(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "-"
+    text = f"{value:,.0f}" if value >= 100 else f"{value:,.1f}" if value >= 10 else f"{value:.2f}"
+    return f"{text} {unit}".strip()
+
+
+def table(figures: list[Figure], info: dict[str, Any], store: str) -> str:
+    lines = [
+        "| figure | ours | baseline | ratio | target | met |",
+        "| --- | ---: | ---: | ---: | --- | --- |",
+    ]
+    for f in figures:
+        ratio = f"{f.ratio:.2f}x" if f.ratio is not None else "-"
+        met = "-" if f.met is None else "yes" if f.met else "**no**"
+        lines.append(
+            f"| {f.figure} | {_number(f.ours, f.unit)} | {_number(f.baseline, f.unit)} | {ratio} "
+            f"| {f.target} | {met} |"
+        )
+    load = ", ".join(f"{x:.1f}" for x in info["load_before"])
+    after = ", ".join(f"{x:.1f}" for x in info.get("load_after", ()))
+    lines.append("")
+    lines.append(
+        f"{store}; {info['nproc']} cores ({info['cpu']}), {info['ram_gb']} GB RAM, Python "
+        f"{info['python']}; load average {load} before, {after} after; {info['when']}"
+    )
+    return "\n".join(lines)
+
+
+def write(key: str, run: Run, command: str) -> None:
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    previous = results.get(key, {}).get("figures", [])
+    figures = {f["name"]: f for f in previous if run.only != list(NAMES)}
+    figures.update({f.name: asdict(f) | {"ratio": f.ratio} for f in run.figures})
+    results[key] = {
+        "command": command,
+        "machine": run.machine,
+        "figures": list(figures.values()),
+        "table": table(run.figures, run.machine, run.store),
+    }
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nwritten to {RESULTS}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""Where a benchmark's data lives: a fresh SQLite folder or a fresh PostgreSQL
+database (dropped afterwards), with the people who log in, and the generated
+log, cached by size in `bench/.cache/` so reruns start at once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from eventsourcing.persistence import StoredEvent
+
+from api.accounts import Accounts
+from api.settings import Settings
+from bench import generate
+from crisis.log import CrisisLog
+from crisis.people.model import Actor, Role
+
+CACHE = Path(__file__).parent / ".cache"
+ADMIN_URL = os.environ.get("CRISIS_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+PASSWORD = "bench-password-123"
+USERS = (  # (username, name, role, department); comms and vav log in (no second factor)
+    ("comms", "Kari Kommunikasjon", Role.COMMS, None),
+    ("editor", "Ola Redaktør", Role.EDITOR, None),
+    ("vav", "Vera Vann", Role.DEPARTMENT, "vav"),
+    ("bym", "Bjørn Bymiljø", Role.DEPARTMENT, "bym"),
+    ("ude", "Una Utdanning", Role.DEPARTMENT, "ude"),
+    ("hel", "Henrik Helse", Role.DEPARTMENT, "hel"),
+)
+EDITOR_TOTP = "BENCHEDITORKEY234BENCHEDITORKEY2"
+
+
+@dataclass
+class Store:
+    name: str
+    settings: Settings
+    people: dict[str, Actor]
+
+    def log(self, clock: object = None) -> CrisisLog:
+        return CrisisLog(env=self.settings.event_store_env, clock=clock)
+
+
+class Stores:
+    """Fresh stores of one kind for one run; all removed at the end."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.root = Path(tempfile.mkdtemp(prefix="crisis-bench-"))
+        self.databases: list[str] = []
+
+    def fresh(self, name: str) -> Store:
+        url = None
+        if self.kind == "postgres":
+            import psycopg
+
+            database = f"crisis_bench_{name}_{uuid.uuid4().hex[:8]}"
+            with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{database}"')
+            self.databases.append(database)
+            url = ADMIN_URL.rsplit("/", 1)[0] + "/" + database
+        settings = Settings.from_env(self.root / name, url)
+        accounts = Accounts(settings.accounts_url)
+        people = {
+            u: accounts.add_user(u, n, r, PASSWORD, d, EDITOR_TOTP if u == "editor" else None)
+            for u, n, r, d in USERS
+        }
+        accounts.engine.dispose()
+        return Store(name, settings, people)
+
+    def close(self) -> None:
+        if self.databases:
+            import psycopg
+
+            with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+                for database in self.databases:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def __enter__(self) -> Stores:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def people_of(store: Store) -> generate.People:
+    p = store.people
+    return generate.People(
+        comms=p["comms"],
+        editor=p["editor"],
+        departments={a.department: a for a in p.values() if a.department},
+    )
+
+
+def cached_log(size: int, say: callable = print) -> tuple[Path, int]:
+    """The generated log of `size` events as an SQLite file (made once), and its count."""
+    folder = CACHE / f"log-{size}-v{generate.VERSION}"
+    done = folder / "events.count"
+    if not done.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        with Stores("sqlite") as scratch:
+            store = scratch.fresh("generate")
+            say(f"generating a log of {size:,} events into {folder} (once; cached) ...")
+            started = time.monotonic()
+            clock = generate.SetClock(generate.START)
+            log = store.log(clock)
+            count = generate.generate(log, clock, people_of(store), size)
+            log.close()
+            events = store.settings.data_dir / "events.sqlite"
+            with sqlite3.connect(events) as conn:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.close()
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.move(events, folder / "events.sqlite")
+            say(f"generated {count:,} events in {time.monotonic() - started:.0f} s")
+            done.write_text(str(count))
+    return folder / "events.sqlite", int(done.read_text())
+
+
+def load_log(store: Store, size: int, say: callable = print) -> int:
+    """Put the cached log of `size` events into the store; returns the event count."""
+    source, count = cached_log(size, say)
+    if not store.settings.on_postgres:
+        shutil.copyfile(source, store.settings.data_dir / "events.sqlite")
+        return count
+    say(f"copying {count:,} events into PostgreSQL ...")
+    cached = CrisisLog(
+        env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(source)}
+    )
+    log = store.log()
+    try:
+        position = 0
+        while batch := cached.recorder.select_notifications(start=position + 1, limit=10000):
+            log.recorder.insert_events(
+                [
+                    StoredEvent(n.originator_id, n.originator_version, n.topic, n.state)
+                    for n in batch
+                ]
+            )
+            position = batch[-1].id
+    finally:
+        cached.close()
+        log.close()
+    return count
