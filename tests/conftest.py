@@ -234,7 +234,7 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=(self.data_dir / "server.log").open("ab"),
         )
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60  # a loaded machine imports slowly
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
