@@ -297,6 +297,11 @@ os.environ.setdefault("CRISIS_DEMO_PASSWORD", PASSWORD)
 pytest_plugins = ["tests.browser"]
 
 
+def store_options(settings: Settings) -> list[str]:
+    """The `crisis` command-line options that point at the settings' store."""
+    return ["--database-url", settings.database_url] if settings.database_url else []
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that drive Chromium are marked `browser`: what they check (pages,
     keyboard, accessibility) does not depend on the store, so the PostgreSQL
@@ -304,3 +309,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if {"page", "browser"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+        if STORE == "postgres" and item.get_closest_marker("sqlite_files"):
+            item.add_marker(
+                pytest.mark.skip(reason="reads the SQLite files; runs in the SQLite pass")
+            )

@@ -3,6 +3,8 @@ shown once, stored as a hash, revocable at once; and the access review."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests import scenario
 from tests.test_api import refused
 
@@ -15,6 +17,7 @@ def bearer(token):
     return {"Authorization": f"Bearer {token}"}
 
 
+@pytest.mark.sqlite_files
 def test_token_is_shown_once_and_stored_as_a_hash(api, settings):
     issued = issue(api, department="vav")
     assert issued["token"].startswith("crt_") and len(issued["token"]) > 40

@@ -35,7 +35,7 @@ def at_once(server, calls):
 
 
 def stored(server, fact_id) -> Fact:
-    log = CrisisLog(env=Settings.from_env(server.data_dir).event_store_env)
+    log = CrisisLog(env=Settings.from_env(server.data_dir, server.database_url).event_store_env)
     try:
         return log.repository.get(UUID(fact_id))
     finally:

@@ -233,6 +233,7 @@ def test_only_the_editor_sets_four_eyes(log, people, incident):
     assert flow.doc(log, incident)["four_eyes"] is True
 
 
+@pytest.mark.sqlite_files
 def test_events_stored_before_v2_still_load(log, people, settings, clock):
     """Incidents and posts written before phases-at-opening and cited revisions existed."""
     incident = flow.incident(log, people)

@@ -21,6 +21,7 @@ from projections import replay
 from projections.replay import board_at
 from projections.store import ViewStore
 from tests import flow, scenario
+from tests.conftest import store_options
 from tests.test_api import refused
 
 HANDLE = "@sigrid.hemmelig"
@@ -78,6 +79,7 @@ def sigrid(api, clock):
     return {"incident": incident, "first": first, "second": second, "other": other}
 
 
+@pytest.mark.sqlite_files
 def test_the_event_store_never_holds_the_plaintext(api, sigrid, settings):
     data = stored_bytes(settings.data_dir / "events.sqlite")
     assert data, "the event store is on disk"
@@ -87,6 +89,7 @@ def test_the_event_store_never_holds_the_plaintext(api, sigrid, settings):
     assert item(api, sigrid["incident"], sigrid["first"])["external_id"] == "fb-123"
 
 
+@pytest.mark.sqlite_files
 def test_erasure_deletes_the_keys_for_good(api, sigrid, settings):
     accounts = settings.data_dir / "accounts.sqlite"
     engine = create_engine(f"sqlite:///{accounts}")
@@ -156,6 +159,7 @@ def test_erasure_removes_the_person_everywhere_at_once(api, sigrid, settings, cl
     assert api.position() == position + 2  # one event per inquiry erased
 
 
+@pytest.mark.sqlite_files
 def test_no_copy_is_left_in_the_read_models(api, sigrid, settings, monkeypatch):
     """The board's rows, its replay checkpoints and the timeline keep no copy once erased."""
     monkeypatch.setattr(replay, "EVERY", 2)  # the live board leaves checkpoints all along
@@ -194,7 +198,12 @@ def item_map(api, incident: str) -> dict:
 def test_projections_check_passes_after_an_erasure(api, sigrid, settings, capsys):
     api.ok("comms", f"/api/inquiries/{sigrid['other']}/redact", {"reason": "Helseopplysninger"})
     api.ok("editor", f"/api/inquiries/{sigrid['first']}/erase", {"note": ""})
-    assert main(["projections", "check", "--data-dir", str(settings.data_dir)]) == 0
+    assert (
+        main(
+            ["projections", "check", "--data-dir", str(settings.data_dir), *store_options(settings)]
+        )
+        == 0
+    )
     assert "board matches the log" in capsys.readouterr().out
 
 

@@ -6,7 +6,6 @@ import importlib
 import json
 import pkgutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -15,6 +14,7 @@ from uuid import UUID
 
 import httpx
 import pytest
+import sqlalchemy
 from eventsourcing.domain import Aggregate, DomainEvent
 
 import crisis
@@ -27,12 +27,21 @@ from projections.runner import Projections
 from projections.store import Stored, ViewMoved, ViewStore
 from projections.view import View
 from tests import scenario
+from tests.conftest import store_options
 from tests.scenario import INCIDENT
 
 
 def crisis_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args, "--data-dir", str(settings.data_dir)],
+        [
+            sys.executable,
+            "-m",
+            "api.cli",
+            *args,
+            "--data-dir",
+            str(settings.data_dir),
+            *store_options(settings),
+        ],
         capture_output=True,
         text=True,
         timeout=60,
@@ -101,14 +110,15 @@ def test_check_prints_each_difference_and_fails(server, settings):
     second = scenario.open_incident(server, title="Storm")
     server.ok("comms", f"/api/incidents/{first}/phase", {"phase": "monitoring"})
     server.stop()
-    with sqlite3.connect(settings.views_path) as db:
-        doc = json.loads(
-            db.execute("select doc from view_rows where id = ?", (first,)).fetchone()[0]
-        )
+    engine = sqlalchemy.create_engine(settings.views_url)  # either store
+    with engine.begin() as db:
+        query = sqlalchemy.text("select doc from view_rows where id = :id")
+        doc = json.loads(db.execute(query, {"id": first}).scalar_one())
         doc["phase"] = "closed"
-        db.execute("update view_rows set doc = ? where id = ?", (json.dumps(doc), first))
-        db.execute("delete from view_rows where id = ?", (second,))
-    db.close()
+        update = sqlalchemy.text("update view_rows set doc = :doc where id = :id")
+        db.execute(update, {"doc": json.dumps(doc), "id": first})
+        db.execute(sqlalchemy.text("delete from view_rows where id = :id"), {"id": second})
+    engine.dispose()
 
     checked = crisis_cli(settings, "projections", "check")
     assert checked.returncode == 1

@@ -19,6 +19,7 @@ from crisis.privacy.service import RETENTION, expire_inquiries
 from projections.replay import board_at
 from projections.store import ViewStore
 from tests import flow, scenario
+from tests.conftest import store_options
 from tests.flow import refuses
 
 
@@ -138,7 +139,7 @@ def test_retention_command_erases_what_is_due(settings, people, capsys):
         change_phase(log, people["comms"], incident, phase="closed", reason="", version=None)
     finally:
         log.close()
-    folder = ["--data-dir", str(settings.data_dir)]
+    folder = ["--data-dir", str(settings.data_dir), *store_options(settings)]
 
     assert main(["retention", "--days", "100000", *folder]) == 0
     assert "erased the personal data of 0 inquiries" in capsys.readouterr().out

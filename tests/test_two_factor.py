@@ -100,6 +100,7 @@ def enrol(client, username):
     return pyotp.parse_uri(uri)
 
 
+@pytest.mark.sqlite_files
 def test_an_editor_without_an_authenticator_must_enrol_first(api, clock, settings):
     api.ok("admin", "/api/admin/users/editor/reset-two-factor")
     refused = token_response(api, "editor")
