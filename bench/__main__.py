@@ -113,9 +113,16 @@ class Run:
         self.store, self.sizes, self.only = store, sizes, only
         self.figures: list[Figure] = []
         self.machine = machine()
+        self.load = os.getloadavg()
 
     def say(self, text: str) -> None:
-        print(f"[{time.strftime('%H:%M:%S')} load {os.getloadavg()[0]:.1f}] {text}", flush=True)
+        self.load = os.getloadavg()
+        print(f"[{time.strftime('%H:%M:%S')} load {self.load[0]:.1f}] {text}", flush=True)
+
+    def add(self, figure: Figure) -> None:
+        """Keep a figure, with the load average when its benchmark started."""
+        figure.details["load_at_start"] = self.load
+        self.figures.append(figure)
 
     def all(self, made: stores.Stores) -> None:
         if "http" in self.only:
@@ -130,7 +137,7 @@ class Run:
     def http(self, made: stores.Stores) -> None:
         self.say("inquiries through the HTTP API, and the baseline endpoint ...")
         ours, base = throughput.http_inquiries(made, self.sizes.http)
-        self.figures.append(
+        self.add(
             Figure(
                 "http",
                 "inquiries accepted per second through the HTTP API, board following live",
@@ -147,7 +154,7 @@ class Run:
     def webhook(self, made: stores.Stores) -> None:
         self.say("inquiries through the batch webhook, and the library's save of 100 ...")
         ours, base, single = throughput.webhook(made, self.sizes.webhook)
-        self.figures.append(
+        self.add(
             Figure(
                 "webhook",
                 "inquiries per second through the batch webhook, 100 per delivery",
@@ -163,6 +170,19 @@ class Run:
                     "load": asdict(self.sizes.webhook),
                     "library_save_1_per_call": asdict(single),
                 },
+            )
+        )
+        self.add(
+            Figure(
+                "save",
+                "for the record: the library's raw save, one new aggregate per call, in process",
+                single.per_second,
+                "events/s",
+                base.per_second,
+                "the same, 100 aggregates per call",
+                "-",
+                None,
+                {"single": asdict(single), "batch_of_100": asdict(base)},
             )
         )
 
@@ -197,7 +217,7 @@ class Run:
                 "missed": ours.missed,
                 "message_bytes": ours.message_bytes,
             }
-            self.figures.append(
+            self.add(
                 Figure(
                     f"fanout-{n}-p50",
                     f"command accepted to change on all {n:,} board clients, p50",
@@ -210,7 +230,7 @@ class Run:
                     details,
                 )
             )
-            self.figures.append(
+            self.add(
                 Figure(
                     f"fanout-{n}-p99",
                     f"command accepted to change on all {n:,} board clients, p99",
@@ -232,7 +252,7 @@ class Run:
         self.say(f"rebuilding the read models from {count:,} events, and reading them alone ...")
         rebuilt = log_figures.rebuild_figure(store)
         if "rebuild" in self.only:
-            self.figures.append(
+            self.add(
                 Figure(
                     "rebuild",
                     f"projection rebuild, events per second, {count:,} events",
@@ -248,7 +268,7 @@ class Run:
         if "replay" in self.only:
             self.say(f"replaying the board at {s.replay_moments} random moments ...")
             replayed = log_figures.replay_figure(store, s.replay_moments)
-            self.figures.append(
+            self.add(
                 Figure(
                     "replay",
                     f"board replay of one incident at a random moment of {count:,} events "
@@ -267,7 +287,7 @@ class Run:
                 f"server memory on {count:,} events with {s.memory_clients:,} board clients ..."
             )
             memory = log_figures.memory_figure(store, s.memory_clients, s.memory_commands)
-            self.figures.append(
+            self.add(
                 Figure(
                     "memory",
                     f"server peak memory, {count:,} events, {s.memory_clients:,} board clients",
@@ -311,39 +331,60 @@ def _number(value: float | None, unit: str = "") -> str:
 
 def table(figures: list[Figure], info: dict[str, Any], store: str) -> str:
     lines = [
-        "| figure | ours | baseline | ratio | target | met |",
-        "| --- | ---: | ---: | ---: | --- | --- |",
+        "| figure | ours | baseline | ratio | target | met | load |",
+        "| --- | ---: | ---: | ---: | --- | --- | ---: |",
     ]
     for f in figures:
         ratio = f"{f.ratio:.2f}x" if f.ratio is not None else "-"
         met = "-" if f.met is None else "yes" if f.met else "**no**"
         lines.append(
             f"| {f.figure} | {_number(f.ours, f.unit)} | {_number(f.baseline, f.unit)} | {ratio} "
-            f"| {f.target} | {met} |"
+            f"| {f.target} | {met} | {f.details.get('load_at_start', [0])[0]:.1f} |"
         )
     load = ", ".join(f"{x:.1f}" for x in info["load_before"])
     after = ", ".join(f"{x:.1f}" for x in info.get("load_after", ()))
     lines.append("")
     lines.append(
         f"{store}; {info['nproc']} cores ({info['cpu']}), {info['ram_gb']} GB RAM, Python "
-        f"{info['python']}; load average {load} before, {after} after; {info['when']}"
+        f"{info['python']}; load average {load} before, {after} after (load: the 1-minute "
+        f"load average when each benchmark started; the machine is shared); {info['when']}"
     )
     return "\n".join(lines)
 
 
 def write(key: str, run: Run, command: str) -> None:
+    """Store the figures under the store's key. A run of some benchmarks only
+    (--only) replaces those figures and keeps the others, each figure saying
+    which command and run produced it."""
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     previous = results.get(key, {}).get("figures", [])
-    figures = {f["name"]: f for f in previous if run.only != list(NAMES)}
-    figures.update({f.name: asdict(f) | {"ratio": f.ratio} for f in run.figures})
+    kept = {f["name"]: f for f in previous if run.only != list(NAMES)}
+    for f in run.figures:
+        f.details["run"] = {"command": command, "when": run.machine["when"]}
+        kept[f.name] = asdict(f) | {"ratio": f.ratio}
+    order = [f"{n}" for n in NAMES]
+    figures = sorted(kept.values(), key=lambda f: order.index(_group(f["name"])))
+    commands = list(
+        dict.fromkeys(f["details"].get("run", {}).get("command", command) for f in figures)
+    )
     results[key] = {
-        "command": command,
+        "commands": commands,
         "machine": run.machine,
-        "figures": list(figures.values()),
-        "table": table(run.figures, run.machine, run.store),
+        "figures": figures,
+        "table": table(
+            [Figure(**{k: v for k, v in f.items() if k != "ratio"}) for f in figures],
+            run.machine,
+            run.store,
+        ),
     }
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(f"\nwritten to {RESULTS}")
+
+
+def _group(name: str) -> str:
+    """The benchmark a figure comes from: fanout-100-p99 -> fanout, save -> webhook."""
+    base = name.split("-")[0]
+    return "webhook" if base == "save" else base
 
 
 if __name__ == "__main__":
