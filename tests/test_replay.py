@@ -161,9 +161,7 @@ def test_a_checkpoint_stores_only_the_incidents_changed_since_the_one_before(log
     store.close()
 
 
-def test_one_incident_replayed_alone_equals_its_part_of_the_whole_board(
-    api, captured, monkeypatch
-):
+def test_one_incident_replayed_alone_equals_its_part_of_the_whole_board(api, captured, monkeypatch):
     """The review page replays one incident: from that incident's checkpointed
     doc and its own events only, the same doc a whole-board replay gives."""
     rt = runtime(api)
