@@ -151,10 +151,6 @@ def _store_options(parser: argparse.ArgumentParser, default_dir: str | None = No
     parser.add_argument(
         "--data-dir", default=default_dir, help="data folder (default: CRISIS_DATA_DIR or ./data)"
     )
-    _store_option(parser)
-
-
-def _store_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--database-url",
         help="postgresql://user:password@host:port/db for the event store and read models "
