@@ -32,10 +32,10 @@ from api import (
     webhooks,
 )
 from api.deps import runtime
-from api.i18n import WEB
-from api.policy import AccessPolicy
-from api.runtime import Runtime
-from api.settings import Settings
+from web import WEB
+from access.policy import AccessPolicy
+from server.runtime import Runtime
+from server.settings import Settings
 from crisis.clock import Clock
 
 

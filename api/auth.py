@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
-from api import second_factor
+from access import second_factor
 from api.deps import (
     PENDING_COOKIE,
     SESSION_COOKIE,
@@ -24,7 +24,7 @@ from api.deps import (
 )
 from api.errors import Problem
 from api.pages import render
-from api.refusals import NotAuthenticated, TooManyAttempts
+from access.refusals import NotAuthenticated, TooManyAttempts
 from crisis.errors import CrisisError
 from crisis.people.model import Actor
 

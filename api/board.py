@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
 
 from api.deps import actor_or_none, allowed, runtime, same_origin, while_allowed
-from api.hub import serve
+from server.hub import serve
 from crisis.people.model import Actor
 
 router = APIRouter(tags=["board"])

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from api.settings import Settings
+from server.settings import Settings
 
 DEFAULT_DEMO_DIR = "demo-data"
 DEFAULT_DEMO_PASSWORD = "kokevarsel"
@@ -310,7 +310,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _add_user(args: argparse.Namespace) -> int:
-    from api.accounts import Accounts
+    from access.accounts import Accounts
     from crisis.people.model import TWO_FACTOR_ROLES, Role
 
     password = os.environ.get("CRISIS_PASSWORD") or getpass.getpass("Password: ")
@@ -362,8 +362,9 @@ def _replay(args: argparse.Namespace) -> int:
 def _review(args: argparse.Namespace) -> int:
     import json
 
-    from api.narrate import channel_names
-    from api.report import render_report, report_data
+    from reports.narrate import channel_names
+    from reports.review import render_report, report_data
+    from web import template_environment
     from crisis.log import CrisisLog
     from projections.review import ReviewViews
     from projections.store import ViewStore
@@ -379,7 +380,7 @@ def _review(args: argparse.Namespace) -> int:
         if args.format == "json":
             text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         else:
-            text = render_report(data, channels)
+            text = render_report(data, channels, template_environment())
     finally:
         log.close()
         store.close()
@@ -393,7 +394,7 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _retention(args: argparse.Namespace) -> int:
-    from api.retention import erase_due
+    from server.retention import erase_due
     from crisis.log import CrisisLog
     from projections.replay import board_at
     from projections.store import ViewStore

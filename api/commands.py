@@ -16,7 +16,7 @@ from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import runtime
-from api.i18n import pick_language, warning_text
+from web.texts import pick_language, warning_text
 from crisis.log import CrisisLog, Saved
 
 # Any logged-in person. An /api route declares the command it runs instead,

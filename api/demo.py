@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from api.accounts import Accounts
-from api.settings import Settings
+from access.accounts import Accounts
+from server.settings import Settings
 from crisis.facts.service import approve_fact, correct_fact, submit_fact
 from crisis.incidents.service import open_incident, switch_crisis_mode, switch_four_eyes
 from crisis.inquiries.service import (

@@ -21,8 +21,8 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.requests import HTTPConnection
 
-from api.refusals import NotAuthenticated
-from api.runtime import Runtime
+from access.refusals import NotAuthenticated
+from server.runtime import Runtime
 from crisis.errors import Forbidden
 from crisis.people.model import PERMISSIONS, Actor
 

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.deps import actor_or_none, runtime
-from api.i18n import LANGUAGES, catalogue, pick_language
+from web.texts import LANGUAGES, catalogue, pick_language
 from api.pages import render, templates
 from crisis.channels.service import list_channels
 from crisis.inquiries.model import CATEGORIES, MODERATION_ACTIONS, REFERRAL_TARGETS

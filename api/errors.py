@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from api.i18n import error_text, pick_language
+from web.texts import error_text, pick_language
 from crisis.errors import CrisisError
 
 

@@ -12,9 +12,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import SAFE_METHODS, same_origin
-from api.i18n import error_text, pick_language
-from api.policy import AccessPolicy
-from api.refusals import TooManyAttempts
+from web.texts import error_text, pick_language
+from access.policy import AccessPolicy
+from access.refusals import TooManyAttempts
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

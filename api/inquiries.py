@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from api.accounts import users
+from access.accounts import users
 from api.commands import Accepted, Command, Short, Versioned, done
 from api.deps import allowed, runtime
 from crisis.errors import NotFound

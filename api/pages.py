@@ -7,12 +7,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from api.deps import actor_or_none, runtime
-from api.i18n import WEB, catalogue, error_text, pick_language
+from web import template_environment
+from web.texts import catalogue, error_text, pick_language
 from crisis.channels.service import list_channels
 from crisis.errors import CrisisError
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=WEB / "templates")
+templates = Jinja2Templates(env=template_environment())
 
 
 def render(

@@ -1,6 +1,6 @@
 """Residents' personal data over HTTP: remove a text holding sensitive personal
 information, or erase everything a person wrote to us (see `crisis.privacy`).
-Expiry after the retention time runs in the server (`api.retention`)."""
+Expiry after the retention time runs in the server (`server.retention`)."""
 
 from __future__ import annotations
 

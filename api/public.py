@@ -23,7 +23,7 @@ from fastapi.templating import Jinja2Templates
 
 from api.deps import runtime
 from api.errors import REFUSALS
-from api.i18n import LANGUAGES, WEB, catalogue, pick_language
+from web.texts import LANGUAGES, WEB, catalogue, pick_language
 from crisis.channels.service import list_channels
 from crisis.log import CrisisLog
 from projections.public import Doc, Publisher, atom, cap, current, moment

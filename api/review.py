@@ -21,9 +21,10 @@ from pydantic import Field
 
 from api.commands import Accepted, Command, done
 from api.deps import actor_or_none, allowed, runtime
-from api.i18n import catalogue, error_text, pick_language
-from api.narrate import channel_names, describe, when
-from api.report import formatting, render_report, report_data, templates
+from web.texts import catalogue, error_text, pick_language
+from reports.narrate import channel_names, describe, when
+from api.pages import templates
+from reports.review import formatting, render_report, report_data
 from crisis.errors import CrisisError, NotFound, Refused
 from crisis.people.model import PERMISSIONS, Actor
 from crisis.review import service
@@ -251,7 +252,7 @@ def report_page(incident_id: str, request: Request) -> Response:
     data = report_data(views(request), incident_id, _lang(request), channels)
     if data is None:
         return _message(request, 404, "incident_not_found", id=incident_id)
-    html = render_report(data, channels)
+    html = render_report(data, channels, templates.env)
     return HTMLResponse(html, headers={"Content-Security-Policy": _report_policy(html)})
 
 

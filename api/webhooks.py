@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from api.commands import Command, Short, Text
 from api.deps import NotAuthenticated, not_gated, runtime
-from api.settings import Settings
+from server.settings import Settings
 from crisis.errors import Forbidden, Refused
 from crisis.inquiries.service import MAX_BATCH, Intake, Message, receive_delivery
 

@@ -14,7 +14,7 @@ from eventsourcing.domain import Aggregate, event
 from fastapi import FastAPI
 from pydantic import BaseModel
 
-from api.settings import Settings
+from server.settings import Settings
 
 
 class Note(Aggregate):

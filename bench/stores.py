@@ -15,8 +15,8 @@ from pathlib import Path
 
 from eventsourcing.persistence import StoredEvent
 
-from api.accounts import Accounts
-from api.settings import Settings
+from access.accounts import Accounts
+from server.settings import Settings
 from bench import generate
 from crisis.log import CrisisLog
 from crisis.people.model import Actor, Role

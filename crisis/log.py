@@ -29,7 +29,7 @@ from crisis.privacy.model import SealedAsDict, Vault
 
 A = TypeVar("A", bound=Aggregate)
 GROUP_MAX = 500  # commands saved together in one transaction, at most
-DEFAULT_KEY_STORE = "api.keystore:KeyStore"
+DEFAULT_KEY_STORE = "access.keystore:KeyStore"
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,10 @@ import pytest
 import sqlalchemy
 from fastapi.testclient import TestClient
 
-from api import accounts as accounts_tables
-from api.accounts import Accounts
+from access import accounts as accounts_tables
+from access.accounts import Accounts
 from api.app import create_app
-from api.settings import Settings
+from server.settings import Settings
 from crisis.clock import ManualClock
 from crisis.log import CrisisLog
 from crisis.people.model import Actor, Role

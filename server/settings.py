@@ -1,0 +1,84 @@
+"""Where the product keeps its data: SQLite files in a data folder (the
+embedded default) or one PostgreSQL database, chosen by configuration.
+
+Precedence: command-line option, then environment (`CRISIS_DATA_DIR`,
+`CRISIS_DATABASE_URL`), then `./data` with SQLite.
+
+`CRISIS_RETENTION_DAYS` (default 90): residents' personal data in an
+incident's inquiries is erased this many days after the incident is closed,
+except inquiries flagged archive-worthy (see `server.retention`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+DEFAULT_DATA_DIR = "data"
+DEFAULT_RETENTION_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str | None = None  # postgresql://user:password@host:port/dbname
+    retention_days: int = DEFAULT_RETENTION_DAYS
+
+    @classmethod
+    def from_env(
+        cls, data_dir: str | os.PathLike[str] | None = None, database_url: str | None = None
+    ) -> Settings:
+        path = Path(data_dir or os.environ.get("CRISIS_DATA_DIR") or DEFAULT_DATA_DIR)
+        path.mkdir(parents=True, exist_ok=True)
+        url = database_url or os.environ.get("CRISIS_DATABASE_URL") or None
+        if url and not url.startswith(("postgresql://", "postgres://")):
+            raise ValueError(f"CRISIS_DATABASE_URL must be a postgresql:// URL, not {url!r}")
+        days = os.environ.get("CRISIS_RETENTION_DAYS") or str(DEFAULT_RETENTION_DAYS)
+        if not days.isdigit():
+            raise ValueError(f"CRISIS_RETENTION_DAYS must be a whole number of days, not {days!r}")
+        return cls(data_dir=path.resolve(), database_url=url, retention_days=int(days))
+
+    @property
+    def on_postgres(self) -> bool:
+        return self.database_url is not None
+
+    @property
+    def event_store_env(self) -> dict[str, str]:
+        """The event log's settings, with its key store for personal data in
+        the accounts database (outside the log, see `crisis.privacy.model`)."""
+        keys = {"KEY_STORE_URL": self.accounts_url}
+        if not self.on_postgres:
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(self.data_dir / "events.sqlite"),
+                **keys,
+            }
+        url = urlsplit(self.database_url)
+        return {
+            **keys,
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": url.path.lstrip("/"),
+            "POSTGRES_HOST": url.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(url.port or 5432),
+            "POSTGRES_USER": unquote(url.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(url.password or ""),
+        }
+
+    def _sqlalchemy_url(self, sqlite_file: str) -> str:
+        if self.on_postgres:
+            return "postgresql+psycopg://" + self.database_url.split("://", 1)[1]
+        return f"sqlite:///{self.data_dir / sqlite_file}"
+
+    @property
+    def views_path(self) -> Path:
+        return self.data_dir / "views.sqlite"
+
+    @property
+    def views_url(self) -> str:
+        return self._sqlalchemy_url("views.sqlite")
+
+    @property
+    def accounts_url(self) -> str:
+        return self._sqlalchemy_url("accounts.sqlite")
