@@ -16,13 +16,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.deps import actor_or_none, runtime
-from web.texts import LANGUAGES, catalogue, pick_language
 from api.pages import render, templates
 from crisis.channels.service import list_channels
+from crisis.incidents.model import OPENING_PHASES, PHASES, SEVERITIES
 from crisis.inquiries.model import CATEGORIES, MODERATION_ACTIONS, REFERRAL_TARGETS
 from crisis.people.departments import DEPARTMENTS
 from crisis.people.model import Actor, Role
 from crisis.rumours.model import ASSESSMENTS
+from web.texts import LANGUAGES, catalogue, pick_language
 
 router = APIRouter(include_in_schema=False)
 
@@ -47,18 +48,45 @@ DESKS = (
 _BY_KEY = {d.key: d for d in DESKS}
 
 
-def desk_links(actor: Actor | None, current: str) -> list[dict[str, Any]]:
-    """The pages this person may use, for the navigation in base.html."""
+def desk_links(
+    actor: Actor | None, current: str, incident: str | None = None
+) -> list[dict[str, Any]]:
+    """The pages this person may use, for the navigation in base.html. Inside an
+    incident the desks keep to it (`/incidents/{id}/inbox`), so following a link
+    never lands on another incident."""
     if actor is None:
         return []
-    return [
-        {"label": d.key, "href": d.path, "current": d.path == current}
-        for d in DESKS
-        if actor.role in d.roles
-    ]
+    links = []
+    for d in DESKS:
+        if actor.role not in d.roles:
+            continue
+        href = d.path
+        if incident and d.key == "board":
+            links.append(_link("board", "/", current))
+            href = f"/incidents/{incident}"
+            links.append(_link("incident_page", href, current))
+            continue
+        if incident and d.key in SCOPED:
+            href = f"/incidents/{incident}/{d.key.removeprefix('desk_')}"
+        links.append(_link(d.key, href, current))
+    if actor.may("review"):
+        links.append(_link("review_link", "/review", current))
+    return links
 
 
-templates.env.globals["desk_links"] = desk_links
+def _link(label: str, href: str, current: str) -> dict[str, Any]:
+    return {"label": label, "href": href, "current": href == current}
+
+
+SCOPED = ("desk_facts", "desk_inbox", "desk_compose", "desk_rumours")
+
+
+templates.env.globals.update(
+    desk_links=desk_links,
+    departments_registry=DEPARTMENTS,
+    severities_registry=SEVERITIES,
+    opening_phases=OPENING_PHASES,
+)
 
 
 @router.get("/lang/{code}")
@@ -76,34 +104,45 @@ def _local(path: str) -> bool:
     return path.startswith("/") and not path.startswith("//") and not parts.netloc
 
 
-@router.get("/desks/facts")
-def facts_desk(request: Request, incident: str | None = None) -> Response:
-    return _desk(request, "desk_facts", incident)
+def _extras(key: str) -> dict[str, object]:
+    """What a desk's static forms need besides the incident."""
+    if key == "desk_inbox":
+        return {
+            "categories": CATEGORIES,
+            "referral_targets": [(k, DEPARTMENTS.get(k, "")) for k in REFERRAL_TARGETS],
+            "moderation_actions": MODERATION_ACTIONS,
+        }
+    if key == "desk_rumours":
+        return {"assessments": ASSESSMENTS}
+    return {}
 
 
-@router.get("/desks/inbox")
-def inbox_desk(request: Request, incident: str | None = None) -> Response:
-    return _desk(
-        request,
-        "desk_inbox",
-        incident,
-        categories=CATEGORIES,
-        referral_targets=[(k, DEPARTMENTS.get(k, "")) for k in REFERRAL_TARGETS],
-        moderation_actions=MODERATION_ACTIONS,
-    )
+@router.get("/desks/{name}")
+def unscoped_desk(request: Request, name: str, incident: str | None = None) -> Response:
+    """`/desks/inbox?incident=X` is `/incidents/X/inbox`; without an incident the
+    page asks which one (it never picks one by itself)."""
+    key = f"desk_{name}"
+    if key == "desk_admin":
+        return admin_desk(request)
+    if key not in SCOPED:
+        return _not_found(request)
+    if incident:
+        return RedirectResponse(f"/incidents/{incident}/{name}", status_code=303)
+    return _desk(request, key, None, **_extras(key))
 
 
-@router.get("/desks/compose")
-def compose_desk(request: Request, incident: str | None = None) -> Response:
-    return _desk(request, "desk_compose", incident)
+@router.get("/incidents/{incident}/{name}")
+def scoped_desk(request: Request, incident: str, name: str) -> Response:
+    key = f"desk_{name}"
+    if key not in SCOPED:
+        return _not_found(request)
+    return _desk(request, key, incident, **_extras(key))
 
 
-@router.get("/desks/rumours")
-def rumours_desk(request: Request, incident: str | None = None) -> Response:
-    return _desk(request, "desk_rumours", incident, assessments=ASSESSMENTS)
+def _not_found(request: Request) -> Response:
+    return render(request, "forbidden.html", 404, actor=actor_or_none(request))
 
 
-@router.get("/desks/admin")
 def admin_desk(request: Request) -> Response:
     return _desk(request, "desk_admin", None, departments=DEPARTMENTS, pick_incident=False)
 
@@ -124,8 +163,6 @@ def _desk(
     rt = runtime(request)
     incidents = _incidents(rt.board.snapshot()[1], actor) if pick_incident else []
     chosen = next((i for i in incidents if i["id"] == incident), None)
-    if chosen is None and incident is None and incidents:
-        chosen = incidents[0]
     lang = pick_language(request.headers.get("accept-language"), request.cookies.get("lang"))
     return render(
         request,
@@ -159,3 +196,25 @@ def _incidents(docs: list[dict[str, Any]], actor: Actor) -> list[dict[str, Any]]
         )
     ]
     return sorted(mine, key=lambda d: d["opened_at"], reverse=True)
+
+
+@router.get("/incidents/{incident}")
+def incident_page(request: Request, incident: str) -> Response:
+    """One incident: its live board and, for comms and editors, the controls that steer it."""
+    actor = actor_or_none(request)
+    if actor is None:
+        return RedirectResponse("/login", status_code=303)
+    _, docs = runtime(request).board.snapshot(incident)
+    doc = docs[0] if docs else None
+    if doc is None:
+        return render(request, "forbidden.html", 404, actor=actor)
+    return render(
+        request,
+        "incident.html",
+        actor=actor,
+        incident=doc,
+        departments=DEPARTMENTS,
+        severities=SEVERITIES,
+        phases=PHASES,
+        channels={c.key: c.name for c in list_channels(runtime(request).log)},
+    )

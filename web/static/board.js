@@ -438,7 +438,7 @@ function incidentSection(incident) {
   return el("section", { class: "incident", id: `detail-${incident.id}`, "aria-labelledby": headingId,
     "data-incident": incident.id },
     el("header", { class: "incident-head" },
-      el("h2", { id: headingId }, incident.title),
+      el("h2", { id: headingId }, el("a", { href: `/incidents/${incident.id}` }, incident.title)),
       badge("phase", incident.phase, label(`phase_${incident.phase}`)),
       badge("severity", incident.severity, label(`severity_${incident.severity}`)),
       crisisMode(incident),
@@ -581,8 +581,10 @@ function setConnection(state, text) {
 
 function connect() {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const from = position === null ? "" : `?since=${position}`;
-  const socket = new WebSocket(`${scheme}://${location.host}/ws/board${from}`);
+  const params = new URLSearchParams();
+  if (root.dataset.incident) params.set("incident", root.dataset.incident); // one incident's page
+  if (position !== null) params.set("since", position);
+  const socket = new WebSocket(`${scheme}://${location.host}/ws/board?${params}`);
   setConnection("connecting", label("connecting"));
   socket.addEventListener("open", () => {
     retryDelay = 500;
