@@ -340,10 +340,12 @@ function rumoursPanel(incident) {
 
 function loadCell(key, row) {
   if (key === "oldest_waiting") {
-    return el("td", { "data-cell": key }, row.oldest_waiting_minutes === null ? "–" : span(row.oldest_waiting_minutes));
+    return el("td", { "data-cell": key, "data-label": label("load_oldest_waiting") },
+      row.oldest_waiting_minutes === null ? "–" : span(row.oldest_waiting_minutes));
   }
   const alarm = (key === "at_risk" || key === "breached") && row[key] > 0;
-  return el("td", { "data-cell": key, class: alarm ? `alarm alarm-${key}` : null }, number(row[key]));
+  return el("td", { "data-cell": key, "data-label": label(`load_${key}`), class: alarm ? `alarm alarm-${key}` : null },
+    number(row[key]));
 }
 
 function loadTable(incident) {
