@@ -328,7 +328,7 @@ def test_rumour_desk_from_sighting_to_closing(desks, page):
     open_desk(page, desks, "comms", "/desks/rumours", incident)
 
     page.get_by_label("Påstand").fill("Vannet er giftig selv etter koking.")
-    page.get_by_label("Sett i kanal eller sted").first.fill("facebook")
+    page.get_by_label("Sett i kanal eller sted").first.select_option("facebook")
     page.get_by_label("Hvor (gruppe, tråd eller side)").first.fill("Grorud-gruppa")
     page.get_by_label("Anslått rekkevidde").first.fill("500")
     page.get_by_role("button", name="Registrer", exact=True).click()
