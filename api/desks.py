@@ -9,6 +9,7 @@ JSON API, so the pages hold no rule of their own.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,6 +24,8 @@ from crisis.inquiries.model import CATEGORIES, MODERATION_ACTIONS, REFERRAL_TARG
 from crisis.people.departments import DEPARTMENTS
 from crisis.people.model import Actor, Role
 from crisis.rumours.model import ASSESSMENTS
+from projections.figures import volume
+from reports.charts import volume_chart
 from web.texts import LANGUAGES, catalogue, pick_language
 
 router = APIRouter(include_in_schema=False)
@@ -69,9 +72,24 @@ def desk_links(
         if incident and d.key in SCOPED:
             href = f"/incidents/{incident}/{d.key.removeprefix('desk_')}"
         links.append(_link(d.key, href, current))
+    if actor.may("approve_post"):
+        links.append(_link("approvals_link", "/approvals", current))
     if actor.may("review"):
         links.append(_link("review_link", "/review", current))
     return links
+
+
+def waiting_posts(request: Request) -> list[dict[str, Any]]:
+    """Drafts waiting for the editor, in open incidents, the oldest first."""
+    docs = runtime(request).board.snapshot()[1]
+    waiting = [
+        {**post, "incident": {"id": d["id"], "title": d["title"]}}
+        for d in docs
+        if d["phase"] != "closed"
+        for post in d.get("posts", {}).values()
+        if post["status"] == "draft"
+    ]
+    return sorted(waiting, key=lambda p: (p["channel"] != "website", p["updated_at"]))
 
 
 def _link(label: str, href: str, current: str) -> dict[str, Any]:
@@ -83,6 +101,7 @@ SCOPED = ("desk_facts", "desk_inbox", "desk_compose", "desk_rumours")
 
 templates.env.globals.update(
     desk_links=desk_links,
+    waiting_count=lambda request: len(waiting_posts(request)),
     departments_registry=DEPARTMENTS,
     severities_registry=SEVERITIES,
     opening_phases=OPENING_PHASES,
@@ -218,3 +237,58 @@ def incident_page(request: Request, incident: str) -> Response:
         phases=PHASES,
         channels={c.key: c.name for c in list_channels(runtime(request).log)},
     )
+
+
+@router.get("/approvals")
+def approvals_page(request: Request) -> Response:
+    """The editor's queue: every post waiting for approval, across open incidents."""
+    actor = actor_or_none(request)
+    if actor is None:
+        return RedirectResponse("/login", status_code=303)
+    if not actor.may("approve_post"):
+        desk = Desk("approvals_link", "/approvals", frozenset({Role.EDITOR}))
+        return render(request, "desks/forbidden.html", 403, actor=actor, desk=desk)
+    return render(
+        request,
+        "approvals.html",
+        actor=actor,
+        posts=waiting_posts(request),
+        channels={c.key: c.name for c in list_channels(runtime(request).log)},
+    )
+
+
+CHART_HOURS = 6
+
+
+@router.get("/charts/{incident}/load.svg")
+def load_chart(request: Request, incident: str) -> Response:
+    """Inquiries received per channel over the last hours, drawn on the server
+    as SVG: shows without JavaScript, prints, and fits the page's CSP."""
+    actor = actor_or_none(request)
+    if actor is None or not actor.may("view_board"):
+        return Response(status_code=401)
+    rt = runtime(request)
+    _, docs = rt.board.snapshot(incident)
+    if not docs:
+        return Response(status_code=404)
+    since = rt.log.clock.now() - timedelta(hours=CHART_HOURS)
+    recent = {
+        key: item
+        for key, item in docs[0].get("inquiries", {}).items()
+        if datetime.fromisoformat(item["received_at"]) >= since
+    }
+    lang = pick_language(request.headers.get("accept-language"), request.cookies.get("lang"))
+    channels = {c.key: c.name for c in list_channels(rt.log)}
+    chart = volume_chart(volume({"inquiries": recent}), channels, lang, catalogue(lang)["ui"])
+    body = str(chart) or _EMPTY_CHART.format(catalogue(lang)["ui"]["no_inquiries"])
+    return Response(
+        body.replace('<svg class="chart" ', '<svg ', 1),
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "private, max-age=60"},
+    )
+
+
+_EMPTY_CHART = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 720 60" font-family="sans-serif">'
+    '<text x="10" y="35" font-size="16" fill="#4d4d4d">{}</text></svg>'
+)

@@ -13,6 +13,7 @@ from crisis.channels.service import list_channels
 from crisis.errors import CrisisError
 
 router = APIRouter(include_in_schema=False)
+CHARTS = 2  # load charts on the board's first screen
 templates = Jinja2Templates(env=template_environment())
 
 
@@ -46,10 +47,13 @@ def board_page(request: Request) -> Response:
     actor = actor_or_none(request)
     if actor is None:
         return RedirectResponse("/login", status_code=303)
+    open_incidents = [d for d in runtime(request).board.snapshot()[1] if d["phase"] != "closed"]
     return render(
         request,
         "board.html",
         actor=actor,
+        # The response load of the newest open incidents, drawn on the server.
+        charted=sorted(open_incidents, key=lambda d: d["opened_at"], reverse=True)[:CHARTS],
         # Channel names as the registry has them, for channels added since.
         channels={c.key: c.name for c in list_channels(runtime(request).log)},
     )

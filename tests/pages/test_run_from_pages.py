@@ -109,17 +109,24 @@ def test_the_boil_water_incident_from_the_pages_alone(served, browser):
     comms.get_by_label("Tekst for Nettsiden").fill("Kokevarsel for Furuset og Grorud: kok vannet.")
     comms.get_by_label("Tekst for Facebook").fill("Kok vannet på Furuset og Grorud. Les mer på nettsiden.")
     comms.locator("#compose-facts").get_by_label("Kok vannet i minst ett minutt.").check()
-    comms.get_by_role("button", name="Lag utkast").click()
+    comms.get_by_role("button", name="Send til godkjenning").click()
     expect(comms.locator("#posts [data-status='draft']")).to_have_count(2)
 
-    # The editor approves both.
+    expect(comms.locator("#posts [data-channel='facebook']")).to_contain_text("Venter på redaktøren")
+
+    # The editor finds both in the queue (counted in the navigation) and approves them.
     editor = as_user(browser, served, "editor")
-    editor.goto(f"{served.url}/incidents/{incident}/compose")
-    desk_ready(editor)
+    queue = editor.get_by_role("navigation").get_by_role("link", name="Til godkjenning")
+    expect(queue).to_contain_text("2")
+    queue.click()
     for channel in ("website", "facebook"):
-        card = editor.locator(f"#posts [data-channel='{channel}']")
+        card = editor.locator(f"#approvals [data-channel='{channel}']")
         card.get_by_role("button", name="Godkjenn").click()
-        expect(card).to_have_attribute("data-status", "approved")
+        expect(card.locator("[data-feedback]")).to_have_text("Innlegget er godkjent.")
+    expect(editor.locator("[data-waiting]")).to_have_text("0")
+    expect(comms.locator("#posts [data-channel='facebook']")).to_contain_text(
+        "Kan publiseres når nettsideinnlegget er publisert."
+    )
 
     # Comms publishes, the website first.
     for channel in ("website", "facebook"):
@@ -191,6 +198,7 @@ STAFF_PAGES = [
     ("comms", "/account"),
     ("vav", "/incidents/{id}/facts"),
     ("editor", "/incidents/{id}/compose"),
+    ("editor", "/approvals"),
     ("reviewer", "/review"),
     ("reviewer", "/review/{id}"),
     ("admin", "/desks/admin"),

@@ -528,6 +528,7 @@ function render(changed = null) {
   if (order !== current) root.replaceChildren(...sections);
   root.dataset.position = position;
   root.setAttribute("aria-busy", "false");
+  document.dispatchEvent(new CustomEvent("board:render", { detail: { incidents: sorted, changed } }));
 }
 
 // The load as of now, from the server; only its table, the target and the backlog cell
@@ -545,6 +546,7 @@ async function fetchLoad(id) {
   const known = loads.get(id);
   if (known && known.position > load.position) return;
   loads.set(id, load);
+  document.dispatchEvent(new CustomEvent("board:load", { detail: { id, load } }));
   const incident = incidents.get(id);
   if (!incident) return;
   const section = root.querySelector(`[data-incident="${CSS.escape(id)}"]`);

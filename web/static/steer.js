@@ -72,3 +72,17 @@ const declareForm = document.getElementById("declare");
 if (declareForm) declare(declareForm);
 const panel = document.getElementById("steer");
 if (panel) steer(panel);
+
+// Plain command buttons rendered by the server (the editor's queue): POST,
+// then say the answer beside the button; an accepted item is marked done.
+for (const form of document.querySelectorAll("form[data-post-to]")) {
+  onCommand(form, async () => {
+    const { ok, answer } = await send(form.dataset.postTo, {}, texts.offline);
+    if (!ok) return { ok, text: answer.detail };
+    form.closest("[data-status]")?.setAttribute("data-status", "done");
+    form.querySelector("button[type=submit]")?.remove();
+    const count = document.querySelector("[data-waiting]");
+    if (count) count.textContent = String(Math.max(0, Number(count.textContent) - 1));
+    return { ok, text: form.dataset.done };
+  });
+}
