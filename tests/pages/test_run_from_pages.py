@@ -8,6 +8,7 @@ tests look at."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -85,6 +86,11 @@ def test_the_boil_water_incident_from_the_pages_alone(served, browser):
     supporting.get_by_role("button", name="Lagre støttende virksomheter").click()
     expect(comms.locator(f"#detail-{incident}")).to_contain_text("Helseetaten")
 
+    # The crisis leader watches the board in a background tab.
+    leader = as_user(browser, served, "comms")
+    expect(leader.locator(f"[data-attention='{incident}']")).to_contain_text("Ingenting venter nå.")
+    leader.evaluate("Object.defineProperty(document, 'hidden', {configurable: true, get: () => true})")
+
     # The department submits and verifies a fact on its desk for this incident.
     vav = as_user(browser, served, "vav")
     vav.goto(f"{served.url}/incidents/{incident}/facts")
@@ -93,6 +99,25 @@ def test_the_boil_water_incident_from_the_pages_alone(served, browser):
     vav.get_by_label("Jeg går god for").check()
     vav.get_by_role("button", name="Send inn").click()
     expect(vav.locator("[data-fact]")).to_have_attribute("data-status", "verified")
+
+    # The leader's board says what needs action, marks what changed, and counts
+    # the unseen change in the tab title until the tab is looked at.
+    expect(leader.locator(f"[data-attention='{incident}']")).to_contain_text(
+        "Fakta venter på godkjenning: 1."
+    )
+    expect(leader.locator(f"section.incident[data-incident='{incident}']")).to_have_class(
+        re.compile("arrived")
+    )
+    expect(leader).to_have_title(re.compile(r"^\(\d+\) Tavle"))
+    expect(leader.locator("#updated")).to_have_text(re.compile("^Oppdatert (nå|for \\d+ sekund)"))
+    leader.evaluate(
+        "Object.defineProperty(document, 'hidden', {configurable: true, get: () => false});"
+        "document.dispatchEvent(new Event('visibilitychange'))"
+    )
+    expect(leader).to_have_title(re.compile("^Tavle"))
+    chart = leader.locator(f"img[src='/charts/{incident}/load.svg']")
+    expect(chart).to_be_visible()
+    assert chart.evaluate("img => img.complete && img.naturalWidth > 0")
 
     # Comms approves it, from the navigation of the incident (never another one).
     comms.get_by_role("navigation").get_by_role("link", name="Faktadesk").click()
@@ -184,7 +209,7 @@ def test_the_boil_water_incident_from_the_pages_alone(served, browser):
     expect(reviewer.get_by_role("button", name="Logg ut")).to_be_visible()
     reviewer.goto(f"{served.url}/review/{incident}/report.html")
     expect(reviewer.get_by_role("heading", level=1)).to_contain_text("Kokevarsel for Furuset og Grorud")
-    for page in (comms, vav, editor, reviewer):
+    for page in (comms, leader, vav, editor, reviewer):
         page.context.close()
 
 

@@ -249,7 +249,8 @@ function renderPosts() {
   }
   if (postsList.querySelector(".empty")) postsList.replaceChildren();
   keyed(postsList, posts.map((p) => ({
-    key: p.id, sig: sig(p, followUp(p), (p.cites ?? []).map((c) => incident.facts?.[c.fact]?.text)), item: p,
+    key: p.id, sig: sig(p, followUp(p), websiteFirst(p), (p.cites ?? []).map((c) => incident.facts?.[c.fact]?.text)),
+    item: p,
   })), postCard);
 }
 
