@@ -55,7 +55,12 @@ class ChannelRegistry(Aggregate):
         _check(channel)
         self._added(channel=channel.as_record(), by=by, at=at)
 
-    @event("ChannelAdded")
+    class ChannelAdded(Aggregate.Event):
+        channel: dict
+        by: dict
+        at: datetime
+
+    @event(ChannelAdded)
     def _added(self, channel: dict, by: dict, at: datetime) -> None:
         self.channels[channel["key"]] = Channel(**channel)
 
@@ -78,7 +83,13 @@ class ChannelRegistry(Aggregate):
             raise Conflict("channel_unchanged", channel=current.name)
         self._changed(key=key, changes=differences, by=by, at=at)
 
-    @event("ChannelChanged")
+    class ChannelChanged(Aggregate.Event):
+        key: str
+        changes: dict
+        by: dict
+        at: datetime
+
+    @event(ChannelChanged)
     def _changed(self, key: str, changes: dict, by: dict, at: datetime) -> None:
         self.channels[key] = self.channels[key].changed(**changes)
 
@@ -90,7 +101,13 @@ class ChannelRegistry(Aggregate):
             raise Refused("retirement_needs_reason")
         self._retired(key=key, reason=reason, by=by, at=at)
 
-    @event("ChannelRetired")
+    class ChannelRetired(Aggregate.Event):
+        key: str
+        reason: str
+        by: dict
+        at: datetime
+
+    @event(ChannelRetired)
     def _retired(self, key: str, reason: str, by: dict, at: datetime) -> None:
         self.channels[key] = self.channels[key].changed(status="retired")
 

@@ -21,7 +21,14 @@ FINAL = "withdrawn"
 
 
 class Fact(Aggregate):
-    @event("Submitted")
+    class Submitted(Aggregate.Created):
+        incident_id: UUID
+        department: str
+        text: str
+        by: dict
+        at: datetime
+
+    @event(Submitted)
     def __init__(
         self, *, incident_id: UUID, department: str, text: str, by: dict, at: datetime
     ) -> None:
@@ -46,7 +53,11 @@ class Fact(Aggregate):
             raise Conflict("fact_not_awaiting_verification", status=self.status)
         self._verified(by=by, at=at)
 
-    @event("Verified")
+    class Verified(Aggregate.Event):
+        by: dict
+        at: datetime
+
+    @event(Verified)
     def _verified(self, by: dict, at: datetime) -> None:
         self.status = "verified"
         self.verified_by = by
@@ -58,7 +69,11 @@ class Fact(Aggregate):
             raise Conflict("fact_not_awaiting_approval", status=self.status)
         self._approved(by=by, at=at)
 
-    @event("Approved")
+    class Approved(Aggregate.Event):
+        by: dict
+        at: datetime
+
+    @event(Approved)
     def _approved(self, by: dict, at: datetime) -> None:
         self.status = "approved"
         self.approved_by = by
@@ -73,7 +88,14 @@ class Fact(Aggregate):
             raise Refused("correction_needs_reason")
         self._corrected(text=text, reason=reason, revision=self.revision + 1, by=by, at=at)
 
-    @event("Corrected")
+    class Corrected(Aggregate.Event):
+        text: str
+        reason: str
+        revision: int
+        by: dict
+        at: datetime
+
+    @event(Corrected)
     def _corrected(self, text: str, reason: str, revision: int, by: dict, at: datetime) -> None:
         self.text = text
         self.revision = revision
@@ -88,7 +110,12 @@ class Fact(Aggregate):
             raise Refused("withdrawal_needs_reason")
         self._withdrawn(reason=reason, by=by, at=at)
 
-    @event("Withdrawn")
+    class Withdrawn(Aggregate.Event):
+        reason: str
+        by: dict
+        at: datetime
+
+    @event(Withdrawn)
     def _withdrawn(self, reason: str, by: dict, at: datetime) -> None:
         self.status = FINAL
         self.changes += 1
@@ -110,7 +137,13 @@ class Fact(Aggregate):
             raise Conflict("already_followed_up")
         self._followed_up(item_id=item_id, note=note, by=by, at=at)
 
-    @event("FollowedUp")
+    class FollowedUp(Aggregate.Event):
+        item_id: UUID
+        note: str
+        by: dict
+        at: datetime
+
+    @event(FollowedUp)
     def _followed_up(self, item_id: UUID, note: str, by: dict, at: datetime) -> None:
         self.followed_up[str(item_id)] = self.changes
 

@@ -89,7 +89,13 @@ class Incident(Aggregate):
             raise Refused("reopen_needs_reason")
         self._phase_changed(phase=phase, reason=reason, by=by, at=at)
 
-    @event("PhaseChanged")
+    class PhaseChanged(Aggregate.Event):
+        phase: str
+        reason: str
+        by: dict
+        at: datetime
+
+    @event(PhaseChanged)
     def _phase_changed(self, phase: str, reason: str, by: dict, at: datetime) -> None:
         self.phase = phase
         # The retention time for residents' personal data runs from here.
@@ -101,7 +107,12 @@ class Incident(Aggregate):
         self._require_change(self.severity, severity)
         self._severity_changed(severity=severity, by=by, at=at)
 
-    @event("SeverityChanged")
+    class SeverityChanged(Aggregate.Event):
+        severity: str
+        by: dict
+        at: datetime
+
+    @event(SeverityChanged)
     def _severity_changed(self, severity: str, by: dict, at: datetime) -> None:
         self.severity = severity
 
@@ -111,7 +122,12 @@ class Incident(Aggregate):
         self._require_change(self.areas, list(areas))
         self._areas_changed(areas=list(areas), by=by, at=at)
 
-    @event("AreasChanged")
+    class AreasChanged(Aggregate.Event):
+        areas: list[str]
+        by: dict
+        at: datetime
+
+    @event(AreasChanged)
     def _areas_changed(self, areas: list[str], by: dict, at: datetime) -> None:
         self.areas = list(areas)
 
@@ -123,7 +139,13 @@ class Incident(Aggregate):
             raise Refused("reassignment_needs_reason")
         self._department_assigned(department=department, reason=reason, by=by, at=at)
 
-    @event("DepartmentAssigned")
+    class DepartmentAssigned(Aggregate.Event):
+        department: str
+        reason: str
+        by: dict
+        at: datetime
+
+    @event(DepartmentAssigned)
     def _department_assigned(self, department: str, reason: str, by: dict, at: datetime) -> None:
         self.supporting = [d for d in self.supporting if d != department]
         self.department = department
@@ -134,7 +156,12 @@ class Incident(Aggregate):
         self._require_change(self.supporting, list(departments))
         self._supporting_changed(departments=list(departments), by=by, at=at)
 
-    @event("SupportingDepartmentsChanged")
+    class SupportingDepartmentsChanged(Aggregate.Event):
+        departments: list[str]
+        by: dict
+        at: datetime
+
+    @event(SupportingDepartmentsChanged)
     def _supporting_changed(self, departments: list[str], by: dict, at: datetime) -> None:
         self.supporting = list(departments)
 
@@ -146,7 +173,13 @@ class Incident(Aggregate):
         self._require_change((self.crisis_mode, self.sla_minutes), (on, minutes))
         self._crisis_mode_switched(on=on, sla_minutes=minutes, by=by, at=at)
 
-    @event("CrisisModeSwitched")
+    class CrisisModeSwitched(Aggregate.Event):
+        on: bool
+        sla_minutes: int
+        by: dict
+        at: datetime
+
+    @event(CrisisModeSwitched)
     def _crisis_mode_switched(self, on: bool, sla_minutes: int, by: dict, at: datetime) -> None:
         self.crisis_mode = on
         self.sla_minutes = sla_minutes
@@ -156,7 +189,12 @@ class Incident(Aggregate):
         self._require_change(self.four_eyes, on)
         self._four_eyes_switched(on=on, by=by, at=at)
 
-    @event("FourEyesSwitched")
+    class FourEyesSwitched(Aggregate.Event):
+        on: bool
+        by: dict
+        at: datetime
+
+    @event(FourEyesSwitched)
     def _four_eyes_switched(self, on: bool, by: dict, at: datetime) -> None:
         self.four_eyes = on
 

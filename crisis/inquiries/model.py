@@ -167,7 +167,13 @@ class Inquiry(Aggregate):
             raise Conflict("category_unchanged", category=category)
         self._triaged(category=category, priority=priority_of(category), by=by, at=at)
 
-    @event("Triaged")
+    class Triaged(Aggregate.Event):
+        category: str
+        priority: int
+        by: dict
+        at: datetime
+
+    @event(Triaged)
     def _triaged(self, category: str, priority: int, by: dict, at: datetime) -> None:
         self.category = category
 
@@ -176,7 +182,12 @@ class Inquiry(Aggregate):
             raise Conflict("already_assigned", name=assignee["name"])
         self._assigned(assignee=assignee, by=by, at=at)
 
-    @event("Assigned")
+    class Assigned(Aggregate.Event):
+        assignee: dict
+        by: dict
+        at: datetime
+
+    @event(Assigned)
     def _assigned(self, assignee: dict, by: dict, at: datetime) -> None:
         self.assignee = assignee
 
@@ -185,7 +196,13 @@ class Inquiry(Aggregate):
         _require_text(text)
         self._holding_reply_sent(text=text, signature=by["name"], by=by, at=at)
 
-    @event("HoldingReplySent")
+    class HoldingReplySent(Aggregate.Event):
+        text: str
+        signature: str
+        by: dict
+        at: datetime
+
+    @event(HoldingReplySent)
     def _holding_reply_sent(self, text: str, signature: str, by: dict, at: datetime) -> None:
         pass
 
@@ -200,7 +217,14 @@ class Inquiry(Aggregate):
             raise Refused("answer_needs_facts")
         self._answered(text=text, cites=list(cites), signature=by["name"], by=by, at=at)
 
-    @event("Answered")
+    class Answered(Aggregate.Event):
+        text: str
+        cites: list[UUID]
+        signature: str
+        by: dict
+        at: datetime
+
+    @event(Answered)
     def _answered(
         self, text: str, cites: list[UUID], signature: str, by: dict, at: datetime
     ) -> None:
@@ -215,7 +239,14 @@ class Inquiry(Aggregate):
         _require_text(reply)
         self._referred(to=to, reply=reply, signature=by["name"], by=by, at=at)
 
-    @event("Referred")
+    class Referred(Aggregate.Event):
+        to: str
+        reply: str
+        signature: str
+        by: dict
+        at: datetime
+
+    @event(Referred)
     def _referred(self, to: str, reply: str, signature: str, by: dict, at: datetime) -> None:
         self.status = "referred"
 
@@ -227,7 +258,12 @@ class Inquiry(Aggregate):
             raise Conflict("already_escalated")
         self._escalated(reason=reason, by=by, at=at)
 
-    @event("Escalated")
+    class Escalated(Aggregate.Event):
+        reason: str
+        by: dict
+        at: datetime
+
+    @event(Escalated)
     def _escalated(self, reason: str, by: dict, at: datetime) -> None:
         self.escalated = True
 
@@ -252,7 +288,15 @@ class Inquiry(Aggregate):
             action=action, reason=reason, blocked=block, fake_profile=fake_profile, by=by, at=at
         )
 
-    @event("Moderated")
+    class Moderated(Aggregate.Event):
+        action: str
+        reason: str
+        blocked: bool
+        fake_profile: bool
+        by: dict
+        at: datetime
+
+    @event(Moderated)
     def _moderated(
         self, action: str, reason: str, blocked: bool, fake_profile: bool, by: dict, at: datetime
     ) -> None:
@@ -266,7 +310,13 @@ class Inquiry(Aggregate):
             raise Conflict("archive_flag_unchanged")
         self._archive_worthiness_set(worthy=worthy, reason=reason, by=by, at=at)
 
-    @event("ArchiveWorthinessSet")
+    class ArchiveWorthinessSet(Aggregate.Event):
+        worthy: bool
+        reason: str
+        by: dict
+        at: datetime
+
+    @event(ArchiveWorthinessSet)
     def _archive_worthiness_set(self, worthy: bool, reason: str, by: dict, at: datetime) -> None:
         self.archive_worthy = worthy
 
@@ -281,7 +331,13 @@ class Inquiry(Aggregate):
             raise Conflict("already_erased")
         self._erased(reason=reason, note=note, by=by, at=at)
 
-    @event("Erased")
+    class Erased(Aggregate.Event):
+        reason: str
+        note: str
+        by: dict
+        at: datetime
+
+    @event(Erased)
     def _erased(self, reason: str, note: str, by: dict, at: datetime) -> None:
         self.erased = True
 
@@ -307,7 +363,12 @@ class Inquiry(Aggregate):
             raise Refused("redaction_reason_required")
         self._text_redacted(reason=reason, by=by, at=at)
 
-    @event("TextRedacted")
+    class TextRedacted(Aggregate.Event):
+        reason: str
+        by: dict
+        at: datetime
+
+    @event(TextRedacted)
     def _text_redacted(self, reason: str, by: dict, at: datetime) -> None:
         self.redacted = True
 

@@ -80,7 +80,11 @@ class Post(Aggregate):
             raise Refused("four_eyes")
         self._approved(by=by, at=at)
 
-    @event("Approved")
+    class Approved(Aggregate.Event):
+        by: dict
+        at: datetime
+
+    @event(Approved)
     def _approved(self, by: dict, at: datetime) -> None:
         self.status = "approved"
 
@@ -91,7 +95,11 @@ class Post(Aggregate):
             raise Conflict("post_already_published", status=self.status)
         self._published(by=by, at=at)
 
-    @event("Published")
+    class Published(Aggregate.Event):
+        by: dict
+        at: datetime
+
+    @event(Published)
     def _published(self, by: dict, at: datetime) -> None:
         self.status = "published"
 
@@ -105,7 +113,13 @@ class Post(Aggregate):
         self.require_retractable(reason)
         self._retracted(reason=reason, apology=apology, by=by, at=at)
 
-    @event("Retracted")
+    class Retracted(Aggregate.Event):
+        reason: str
+        apology: UUID
+        by: dict
+        at: datetime
+
+    @event(Retracted)
     def _retracted(self, reason: str, apology: UUID, by: dict, at: datetime) -> None:
         self.status = "retracted"
         self.corrected_by = apology
@@ -118,7 +132,12 @@ class Post(Aggregate):
             raise Refused("discard_needs_reason")
         self._discarded(reason=reason, by=by, at=at)
 
-    @event("Discarded")
+    class Discarded(Aggregate.Event):
+        reason: str
+        by: dict
+        at: datetime
+
+    @event(Discarded)
     def _discarded(self, reason: str, by: dict, at: datetime) -> None:
         self.status = "discarded"
 

@@ -27,7 +27,12 @@ class ReplyLibrary(Aggregate):
     def create_id(incident_id: UUID) -> UUID:
         return uuid5(_LIBRARY, str(incident_id))
 
-    @event("Started")
+    class Started(Aggregate.Created):
+        incident_id: UUID
+        by: dict
+        at: datetime
+
+    @event(Started)
     def __init__(self, *, incident_id: UUID, by: dict, at: datetime) -> None:
         self.incident_id = incident_id
         self.replies: dict[UUID, str] = {}  # id -> title
@@ -54,7 +59,16 @@ class ReplyLibrary(Aggregate):
         )
         return reply_id
 
-    @event("ReplySaved")
+    class ReplySaved(Aggregate.Event):
+        incident_id: UUID
+        reply_id: UUID
+        title: str
+        text: str
+        cites: list[UUID]
+        by: dict
+        at: datetime
+
+    @event(ReplySaved)
     def _saved(
         self,
         incident_id: UUID,
@@ -72,6 +86,12 @@ class ReplyLibrary(Aggregate):
             raise NotFound("reply_not_found", id=str(reply_id))
         self._removed(incident_id=self.incident_id, reply_id=reply_id, by=by, at=at)
 
-    @event("ReplyRemoved")
+    class ReplyRemoved(Aggregate.Event):
+        incident_id: UUID
+        reply_id: UUID
+        by: dict
+        at: datetime
+
+    @event(ReplyRemoved)
     def _removed(self, incident_id: UUID, reply_id: UUID, by: dict, at: datetime) -> None:
         del self.replies[reply_id]

@@ -24,7 +24,12 @@ class Review(Aggregate):
     def create_id(incident_id: UUID) -> UUID:
         return uuid5(_REVIEW, str(incident_id))
 
-    @event("Started")
+    class Started(Aggregate.Created):
+        incident_id: UUID
+        by: dict
+        at: datetime
+
+    @event(Started)
     def __init__(self, *, incident_id: UUID, by: dict, at: datetime) -> None:
         self.incident_id = incident_id
         self.pins: dict[int, str] = {}  # log position -> note
@@ -38,7 +43,14 @@ class Review(Aggregate):
             incident_id=self.incident_id, position=position, note=note.strip(), by=by, at=at
         )
 
-    @event("MomentPinned")
+    class MomentPinned(Aggregate.Event):
+        incident_id: UUID
+        position: int
+        note: str
+        by: dict
+        at: datetime
+
+    @event(MomentPinned)
     def _moment_pinned(
         self, incident_id: UUID, position: int, note: str, by: dict, at: datetime
     ) -> None:
@@ -49,6 +61,12 @@ class Review(Aggregate):
             raise Conflict("pin_not_found", position=position)
         self._pin_removed(incident_id=self.incident_id, position=position, by=by, at=at)
 
-    @event("PinRemoved")
+    class PinRemoved(Aggregate.Event):
+        incident_id: UUID
+        position: int
+        by: dict
+        at: datetime
+
+    @event(PinRemoved)
     def _pin_removed(self, incident_id: UUID, position: int, by: dict, at: datetime) -> None:
         del self.pins[position]

@@ -23,7 +23,16 @@ CORRECTED_BY = ("post", "inquiry")
 
 
 class Rumour(Aggregate):
-    @event("Recorded")
+    class Recorded(Aggregate.Created):
+        incident_id: UUID
+        claim: str
+        channel: str
+        where: str
+        reach: int
+        by: dict
+        at: datetime
+
+    @event(Recorded)
     def __init__(
         self,
         *,
@@ -70,7 +79,15 @@ class Rumour(Aggregate):
             channel=channel, where=where, reach=reach, inquiry_id=inquiry_id, by=by, at=at
         )
 
-    @event("Sighted")
+    class Sighted(Aggregate.Event):
+        channel: str
+        where: str
+        reach: int
+        inquiry_id: UUID | None
+        by: dict
+        at: datetime
+
+    @event(Sighted)
     def _sighted(
         self, channel: str, where: str, reach: int, inquiry_id: UUID | None, by: dict, at: datetime
     ) -> None:
@@ -84,7 +101,13 @@ class Rumour(Aggregate):
             raise Conflict("assessment_unchanged", assessment=assessment)
         self._assessed(assessment=assessment, note=note, by=by, at=at)
 
-    @event("Assessed")
+    class Assessed(Aggregate.Event):
+        assessment: str
+        note: str
+        by: dict
+        at: datetime
+
+    @event(Assessed)
     def _assessed(self, assessment: str, note: str, by: dict, at: datetime) -> None:
         self.assessment = assessment
 
@@ -102,7 +125,14 @@ class Rumour(Aggregate):
             raise Conflict("already_corrected_by", ref=str(ref))
         self._corrected(via=via, ref=ref, cites=cites, by=by, at=at)
 
-    @event("Corrected")
+    class Corrected(Aggregate.Event):
+        via: str
+        ref: UUID
+        cites: list[UUID]
+        by: dict
+        at: datetime
+
+    @event(Corrected)
     def _corrected(self, via: str, ref: UUID, cites: list[UUID], by: dict, at: datetime) -> None:
         self.corrections.append({"via": via, "ref": ref, "at": at})
 
@@ -112,7 +142,12 @@ class Rumour(Aggregate):
             raise Refused("rumour_resolution_required")
         self._closed(resolution=resolution, by=by, at=at)
 
-    @event("Closed")
+    class Closed(Aggregate.Event):
+        resolution: str
+        by: dict
+        at: datetime
+
+    @event(Closed)
     def _closed(self, resolution: str, by: dict, at: datetime) -> None:
         self.resolution = resolution
 
@@ -140,7 +175,12 @@ class WatchList(Aggregate):
     def create_id(incident_id: UUID) -> UUID:
         return uuid5(_WATCH_LIST, str(incident_id))
 
-    @event("Started")
+    class Started(Aggregate.Created):
+        incident_id: UUID
+        by: dict
+        at: datetime
+
+    @event(Started)
     def __init__(self, *, incident_id: UUID, by: dict, at: datetime) -> None:
         self.incident_id = incident_id
         self.phrases: list[str] = []
@@ -153,7 +193,13 @@ class WatchList(Aggregate):
             raise Conflict("phrase_already_watched", phrase=phrase)
         self._phrase_added(incident_id=self.incident_id, phrase=phrase, by=by, at=at)
 
-    @event("PhraseAdded")
+    class PhraseAdded(Aggregate.Event):
+        incident_id: UUID
+        phrase: str
+        by: dict
+        at: datetime
+
+    @event(PhraseAdded)
     def _phrase_added(self, incident_id: UUID, phrase: str, by: dict, at: datetime) -> None:
         self.phrases.append(phrase)
 
@@ -163,7 +209,13 @@ class WatchList(Aggregate):
             raise Conflict("phrase_not_watched", phrase=phrase)
         self._phrase_removed(incident_id=self.incident_id, phrase=found, by=by, at=at)
 
-    @event("PhraseRemoved")
+    class PhraseRemoved(Aggregate.Event):
+        incident_id: UUID
+        phrase: str
+        by: dict
+        at: datetime
+
+    @event(PhraseRemoved)
     def _phrase_removed(self, incident_id: UUID, phrase: str, by: dict, at: datetime) -> None:
         self.phrases.remove(phrase)
 
