@@ -143,7 +143,7 @@ class Post(Aggregate):
 
     def cited_revision(self, fact_id: UUID) -> int | None:
         """The revision of the fact this post rests on, if it cites it."""
-        return dict(zip(self.cites, self.revisions)).get(fact_id)
+        return dict(zip(self.cites, self.revisions, strict=True)).get(fact_id)
 
     @property
     def is_published(self) -> bool:
