@@ -126,7 +126,7 @@ def sla_state(
     A stopped clock is on time or breached; only a running one can be at risk.
     """
     is_stopped = stopped is not None and stopped <= now
-    end = stopped if is_stopped else now
+    end = now if stopped is None else min(stopped, now)
     used = policy.elapsed(started, end)
     target = policy.target_minutes
     if used > target:

@@ -11,8 +11,9 @@ import re
 from datetime import datetime
 from uuid import UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
+from crisis.accountable import Accountable
 from crisis.channels import COUNTINGS, DEFAULT_CHANNELS, EDITABLE, WEBSITE, Channel
 from crisis.errors import Conflict, NotFound, Refused
 
@@ -21,11 +22,9 @@ LIFTABLE = ("max_chars", "max_segments", "advised_chars")  # may be set to None:
 _KEY = re.compile(r"[a-z0-9][a-z0-9-]{1,29}")
 
 
-class ChannelRegistry(Aggregate):
-    class Seeded(Aggregate.Created):
+class ChannelRegistry(Accountable):
+    class Seeded(Accountable.Created):
         channels: list[dict]
-        by: dict
-        at: datetime
 
     @event(Seeded)
     def __init__(self, *, channels: list[dict], by: dict, at: datetime) -> None:
@@ -55,10 +54,8 @@ class ChannelRegistry(Aggregate):
         _check(channel)
         self._added(channel=channel.as_record(), by=by, at=at)
 
-    class ChannelAdded(Aggregate.Event):
+    class ChannelAdded(Accountable.Event):
         channel: dict
-        by: dict
-        at: datetime
 
     @event(ChannelAdded)
     def _added(self, channel: dict, by: dict, at: datetime) -> None:
@@ -83,11 +80,9 @@ class ChannelRegistry(Aggregate):
             raise Conflict("channel_unchanged", channel=current.name)
         self._changed(key=key, changes=differences, by=by, at=at)
 
-    class ChannelChanged(Aggregate.Event):
+    class ChannelChanged(Accountable.Event):
         key: str
         changes: dict
-        by: dict
-        at: datetime
 
     @event(ChannelChanged)
     def _changed(self, key: str, changes: dict, by: dict, at: datetime) -> None:
@@ -101,11 +96,9 @@ class ChannelRegistry(Aggregate):
             raise Refused("retirement_needs_reason")
         self._retired(key=key, reason=reason, by=by, at=at)
 
-    class ChannelRetired(Aggregate.Event):
+    class ChannelRetired(Accountable.Event):
         key: str
         reason: str
-        by: dict
-        at: datetime
 
     @event(ChannelRetired)
     def _retired(self, key: str, reason: str, by: dict, at: datetime) -> None:

@@ -11,22 +11,22 @@ follow-up here, so the fact carries the trail of its consequences.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
+from crisis.accountable import Accountable
 from crisis.errors import Conflict, Refused
 
 FINAL = "withdrawn"
 
 
-class Fact(Aggregate):
-    class Submitted(Aggregate.Created):
+class Fact(Accountable):
+    class Submitted(Accountable.Created):
         incident_id: UUID
         department: str
         text: str
-        by: dict
-        at: datetime
 
     @event(Submitted)
     def __init__(
@@ -43,7 +43,7 @@ class Fact(Aggregate):
         self.approved_by: dict | None = None
 
     @classmethod
-    def submit(cls, **fields: object) -> Fact:
+    def submit(cls, **fields: Any) -> Fact:
         if not str(fields["text"]).strip():
             raise Refused("fact_text_required")
         return cls(**fields)
@@ -53,9 +53,8 @@ class Fact(Aggregate):
             raise Conflict("fact_not_awaiting_verification", status=self.status)
         self._verified(by=by, at=at)
 
-    class Verified(Aggregate.Event):
-        by: dict
-        at: datetime
+    class Verified(Accountable.Event):
+        pass
 
     @event(Verified)
     def _verified(self, by: dict, at: datetime) -> None:
@@ -69,9 +68,8 @@ class Fact(Aggregate):
             raise Conflict("fact_not_awaiting_approval", status=self.status)
         self._approved(by=by, at=at)
 
-    class Approved(Aggregate.Event):
-        by: dict
-        at: datetime
+    class Approved(Accountable.Event):
+        pass
 
     @event(Approved)
     def _approved(self, by: dict, at: datetime) -> None:
@@ -88,12 +86,10 @@ class Fact(Aggregate):
             raise Refused("correction_needs_reason")
         self._corrected(text=text, reason=reason, revision=self.revision + 1, by=by, at=at)
 
-    class Corrected(Aggregate.Event):
+    class Corrected(Accountable.Event):
         text: str
         reason: str
         revision: int
-        by: dict
-        at: datetime
 
     @event(Corrected)
     def _corrected(self, text: str, reason: str, revision: int, by: dict, at: datetime) -> None:
@@ -110,10 +106,8 @@ class Fact(Aggregate):
             raise Refused("withdrawal_needs_reason")
         self._withdrawn(reason=reason, by=by, at=at)
 
-    class Withdrawn(Aggregate.Event):
+    class Withdrawn(Accountable.Event):
         reason: str
-        by: dict
-        at: datetime
 
     @event(Withdrawn)
     def _withdrawn(self, reason: str, by: dict, at: datetime) -> None:
@@ -137,11 +131,9 @@ class Fact(Aggregate):
             raise Conflict("already_followed_up")
         self._followed_up(item_id=item_id, note=note, by=by, at=at)
 
-    class FollowedUp(Aggregate.Event):
+    class FollowedUp(Accountable.Event):
         item_id: UUID
         note: str
-        by: dict
-        at: datetime
 
     @event(FollowedUp)
     def _followed_up(self, item_id: UUID, note: str, by: dict, at: datetime) -> None:

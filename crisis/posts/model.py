@@ -10,15 +10,17 @@ apology post on the same channel that `corrects` it; both stay in history.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
+from crisis.accountable import Accountable
 from crisis.errors import Conflict, Refused
 
 
-class Post(Aggregate):
-    class Drafted(Aggregate.Created):
+class Post(Accountable):
+    class Drafted(Accountable.Created):
         incident_id: UUID
         channel: str
         text: str
@@ -27,8 +29,6 @@ class Post(Aggregate):
         links_to: UUID | None
         corrects: UUID | None  # the retracted post this apology corrects
         warnings: list[dict]  # advice given at drafting, see crisis.posts.limits
-        by: dict
-        at: datetime
         class_version = 2
 
         @staticmethod
@@ -66,7 +66,7 @@ class Post(Aggregate):
         self.corrected_by: UUID | None = None
 
     @classmethod
-    def draft(cls, **fields: object) -> Post:
+    def draft(cls, **fields: Any) -> Post:
         if not str(fields["text"]).strip():
             raise Refused("post_text_required")
         if not fields["cites"] and fields.get("corrects") is None:
@@ -80,9 +80,8 @@ class Post(Aggregate):
             raise Refused("four_eyes")
         self._approved(by=by, at=at)
 
-    class Approved(Aggregate.Event):
-        by: dict
-        at: datetime
+    class Approved(Accountable.Event):
+        pass
 
     @event(Approved)
     def _approved(self, by: dict, at: datetime) -> None:
@@ -95,9 +94,8 @@ class Post(Aggregate):
             raise Conflict("post_already_published", status=self.status)
         self._published(by=by, at=at)
 
-    class Published(Aggregate.Event):
-        by: dict
-        at: datetime
+    class Published(Accountable.Event):
+        pass
 
     @event(Published)
     def _published(self, by: dict, at: datetime) -> None:
@@ -113,11 +111,9 @@ class Post(Aggregate):
         self.require_retractable(reason)
         self._retracted(reason=reason, apology=apology, by=by, at=at)
 
-    class Retracted(Aggregate.Event):
+    class Retracted(Accountable.Event):
         reason: str
         apology: UUID
-        by: dict
-        at: datetime
 
     @event(Retracted)
     def _retracted(self, reason: str, apology: UUID, by: dict, at: datetime) -> None:
@@ -132,10 +128,8 @@ class Post(Aggregate):
             raise Refused("discard_needs_reason")
         self._discarded(reason=reason, by=by, at=at)
 
-    class Discarded(Aggregate.Event):
+    class Discarded(Accountable.Event):
         reason: str
-        by: dict
-        at: datetime
 
     @event(Discarded)
     def _discarded(self, reason: str, by: dict, at: datetime) -> None:

@@ -12,25 +12,24 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID, uuid4, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
+from crisis.accountable import Accountable
 from crisis.errors import Conflict, NotFound, Refused
 
 _LIBRARY = UUID("3d0c5b8e-2a61-4f7e-9b1d-7c4e2f9a8b35")
 MAX_REPLIES = 200
 
 
-class ReplyLibrary(Aggregate):
+class ReplyLibrary(Accountable):
     """One per incident, its id derived from the incident's (no lookup table)."""
 
     @staticmethod
     def create_id(incident_id: UUID) -> UUID:
         return uuid5(_LIBRARY, str(incident_id))
 
-    class Started(Aggregate.Created):
+    class Started(Accountable.Created):
         incident_id: UUID
-        by: dict
-        at: datetime
 
     @event(Started)
     def __init__(self, *, incident_id: UUID, by: dict, at: datetime) -> None:
@@ -59,14 +58,12 @@ class ReplyLibrary(Aggregate):
         )
         return reply_id
 
-    class ReplySaved(Aggregate.Event):
+    class ReplySaved(Accountable.Event):
         incident_id: UUID
         reply_id: UUID
         title: str
         text: str
         cites: list[UUID]
-        by: dict
-        at: datetime
 
     @event(ReplySaved)
     def _saved(
@@ -86,11 +83,9 @@ class ReplyLibrary(Aggregate):
             raise NotFound("reply_not_found", id=str(reply_id))
         self._removed(incident_id=self.incident_id, reply_id=reply_id, by=by, at=at)
 
-    class ReplyRemoved(Aggregate.Event):
+    class ReplyRemoved(Accountable.Event):
         incident_id: UUID
         reply_id: UUID
-        by: dict
-        at: datetime
 
     @event(ReplyRemoved)
     def _removed(self, incident_id: UUID, reply_id: UUID, by: dict, at: datetime) -> None:

@@ -11,23 +11,22 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
+from crisis.accountable import Accountable
 from crisis.errors import Conflict, Refused
 
 MAX_NOTE = 2000
 _REVIEW = UUID("3c0d9a4e-7b21-4f5e-8d6a-2e9b1f7c4a58")
 
 
-class Review(Aggregate):
+class Review(Accountable):
     @staticmethod
     def create_id(incident_id: UUID) -> UUID:
         return uuid5(_REVIEW, str(incident_id))
 
-    class Started(Aggregate.Created):
+    class Started(Accountable.Created):
         incident_id: UUID
-        by: dict
-        at: datetime
 
     @event(Started)
     def __init__(self, *, incident_id: UUID, by: dict, at: datetime) -> None:
@@ -43,12 +42,10 @@ class Review(Aggregate):
             incident_id=self.incident_id, position=position, note=note.strip(), by=by, at=at
         )
 
-    class MomentPinned(Aggregate.Event):
+    class MomentPinned(Accountable.Event):
         incident_id: UUID
         position: int
         note: str
-        by: dict
-        at: datetime
 
     @event(MomentPinned)
     def _moment_pinned(
@@ -61,11 +58,9 @@ class Review(Aggregate):
             raise Conflict("pin_not_found", position=position)
         self._pin_removed(incident_id=self.incident_id, position=position, by=by, at=at)
 
-    class PinRemoved(Aggregate.Event):
+    class PinRemoved(Accountable.Event):
         incident_id: UUID
         position: int
-        by: dict
-        at: datetime
 
     @event(PinRemoved)
     def _pin_removed(self, incident_id: UUID, position: int, by: dict, at: datetime) -> None:

@@ -9,10 +9,12 @@ resolution. Time from first sighting to correction is the key figure.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
+from crisis.accountable import Accountable
 from crisis.errors import Conflict, Refused
 
 # "checking" is where every rumour starts: still being checked against the facts.
@@ -22,15 +24,13 @@ CORRECTABLE = ("false", "misleading", "unverifiable")
 CORRECTED_BY = ("post", "inquiry")
 
 
-class Rumour(Aggregate):
-    class Recorded(Aggregate.Created):
+class Rumour(Accountable):
+    class Recorded(Accountable.Created):
         incident_id: UUID
         claim: str
         channel: str
         where: str
         reach: int
-        by: dict
-        at: datetime
 
     @event(Recorded)
     def __init__(
@@ -53,7 +53,7 @@ class Rumour(Aggregate):
         self.resolution: str | None = None
 
     @classmethod
-    def record(cls, **fields: object) -> Rumour:
+    def record(cls, **fields: Any) -> Rumour:
         if not str(fields["claim"]).strip():
             raise Refused("rumour_claim_required")
         _require_reach(fields["reach"])
@@ -79,13 +79,11 @@ class Rumour(Aggregate):
             channel=channel, where=where, reach=reach, inquiry_id=inquiry_id, by=by, at=at
         )
 
-    class Sighted(Aggregate.Event):
+    class Sighted(Accountable.Event):
         channel: str
         where: str
         reach: int
         inquiry_id: UUID | None
-        by: dict
-        at: datetime
 
     @event(Sighted)
     def _sighted(
@@ -101,11 +99,9 @@ class Rumour(Aggregate):
             raise Conflict("assessment_unchanged", assessment=assessment)
         self._assessed(assessment=assessment, note=note, by=by, at=at)
 
-    class Assessed(Aggregate.Event):
+    class Assessed(Accountable.Event):
         assessment: str
         note: str
-        by: dict
-        at: datetime
 
     @event(Assessed)
     def _assessed(self, assessment: str, note: str, by: dict, at: datetime) -> None:
@@ -125,12 +121,10 @@ class Rumour(Aggregate):
             raise Conflict("already_corrected_by", ref=str(ref))
         self._corrected(via=via, ref=ref, cites=cites, by=by, at=at)
 
-    class Corrected(Aggregate.Event):
+    class Corrected(Accountable.Event):
         via: str
         ref: UUID
         cites: list[UUID]
-        by: dict
-        at: datetime
 
     @event(Corrected)
     def _corrected(self, via: str, ref: UUID, cites: list[UUID], by: dict, at: datetime) -> None:
@@ -142,10 +136,8 @@ class Rumour(Aggregate):
             raise Refused("rumour_resolution_required")
         self._closed(resolution=resolution, by=by, at=at)
 
-    class Closed(Aggregate.Event):
+    class Closed(Accountable.Event):
         resolution: str
-        by: dict
-        at: datetime
 
     @event(Closed)
     def _closed(self, resolution: str, by: dict, at: datetime) -> None:
@@ -164,7 +156,7 @@ def _require_reach(reach: object) -> None:
 _WATCH_LIST = UUID("6f1f3c1e-5d0b-4f43-9a43-1f2f8f0a7c11")
 
 
-class WatchList(Aggregate):
+class WatchList(Accountable):
     """Words and phrases to watch for in one incident's incoming inquiries.
 
     One per incident, its id derived from the incident's, so the first phrase
@@ -175,10 +167,8 @@ class WatchList(Aggregate):
     def create_id(incident_id: UUID) -> UUID:
         return uuid5(_WATCH_LIST, str(incident_id))
 
-    class Started(Aggregate.Created):
+    class Started(Accountable.Created):
         incident_id: UUID
-        by: dict
-        at: datetime
 
     @event(Started)
     def __init__(self, *, incident_id: UUID, by: dict, at: datetime) -> None:
@@ -193,11 +183,9 @@ class WatchList(Aggregate):
             raise Conflict("phrase_already_watched", phrase=phrase)
         self._phrase_added(incident_id=self.incident_id, phrase=phrase, by=by, at=at)
 
-    class PhraseAdded(Aggregate.Event):
+    class PhraseAdded(Accountable.Event):
         incident_id: UUID
         phrase: str
-        by: dict
-        at: datetime
 
     @event(PhraseAdded)
     def _phrase_added(self, incident_id: UUID, phrase: str, by: dict, at: datetime) -> None:
@@ -209,11 +197,9 @@ class WatchList(Aggregate):
             raise Conflict("phrase_not_watched", phrase=phrase)
         self._phrase_removed(incident_id=self.incident_id, phrase=found, by=by, at=at)
 
-    class PhraseRemoved(Aggregate.Event):
+    class PhraseRemoved(Accountable.Event):
         incident_id: UUID
         phrase: str
-        by: dict
-        at: datetime
 
     @event(PhraseRemoved)
     def _phrase_removed(self, incident_id: UUID, phrase: str, by: dict, at: datetime) -> None:
