@@ -45,8 +45,11 @@ def test_the_incident_page_offers_steering_to_those_who_may(api):
 def test_the_editor_queue_counts_drafts_and_is_the_editors(api):
     incident = scenario.open_incident(api, title="Kokevarsel")
     fact = scenario.approved_fact(api, incident)
-    api.ok("comms", f"/api/incidents/{incident}/posts",
-           {"channel": "website", "text": "Kok vannet.", "cites": [fact]})
+    api.ok(
+        "comms",
+        f"/api/incidents/{incident}/posts",
+        {"channel": "website", "text": "Kok vannet.", "cites": [fact]},
+    )
     queue = _page(api, "editor", "/approvals")
     assert queue.status_code == 200 and "Kok vannet." in queue.text
     assert '<span class="nav-count" data-waiting>1</span>' in queue.text
@@ -58,8 +61,11 @@ def test_the_load_chart_is_svg_drawn_on_the_server(api):
     empty = _page(api, "comms", f"/charts/{incident}/load.svg")
     assert empty.headers["content-type"].startswith("image/svg+xml")
     assert "Ingen åpne henvendelser." in empty.text
-    api.ok("comms", f"/api/incidents/{incident}/inquiries",
-           {"channel": "facebook", "handle": "@kari", "text": "Gjelder det meg?"})
+    api.ok(
+        "comms",
+        f"/api/incidents/{incident}/inquiries",
+        {"channel": "facebook", "handle": "@kari", "text": "Gjelder det meg?"},
+    )
     chart = _page(api, "comms", f"/charts/{incident}/load.svg")
     assert chart.text.startswith("<svg") and 'data-channel="facebook"' in chart.text
     assert "<script" not in chart.text

@@ -57,7 +57,8 @@ def test_the_boil_water_incident_from_the_pages_alone(served, browser):
     expect(dialog.locator("[data-feedback]")).to_have_text(
         "«Tittel» må fylles ut. «Berørte områder» må ha minst én verdi."
     )
-    dialog.get_by_label("Tittel").fill("Kokevarsel for Furuset og Grorud")
+    title = "Kokevarsel for Furuset og Grorud"
+    dialog.get_by_label("Tittel").fill(title)
     dialog.get_by_label("Berørte områder").fill("Furuset, Grorud")
     dialog.get_by_label("Ansvarlig virksomhet").select_option(label="Vann- og avløpsetaten")
     dialog.get_by_label("Alvorlighet").select_option(label="alvorlig")
@@ -89,7 +90,9 @@ def test_the_boil_water_incident_from_the_pages_alone(served, browser):
     # The crisis leader watches the board in a background tab.
     leader = as_user(browser, served, "comms")
     expect(leader.locator(f"[data-attention='{incident}']")).to_contain_text("Ingenting venter nå.")
-    leader.evaluate("Object.defineProperty(document, 'hidden', {configurable: true, get: () => true})")
+    leader.evaluate(
+        "Object.defineProperty(document, 'hidden', {configurable: true, get: () => true})"
+    )
 
     # The department submits and verifies a fact on its desk for this incident.
     vav = as_user(browser, served, "vav")
@@ -132,12 +135,16 @@ def test_the_boil_water_incident_from_the_pages_alone(served, browser):
     desk_ready(comms)
     comms.get_by_label("Facebook", exact=True).check()
     comms.get_by_label("Tekst for Nettsiden").fill("Kokevarsel for Furuset og Grorud: kok vannet.")
-    comms.get_by_label("Tekst for Facebook").fill("Kok vannet på Furuset og Grorud. Les mer på nettsiden.")
+    comms.get_by_label("Tekst for Facebook").fill(
+        "Kok vannet på Furuset og Grorud. Les mer på nettsiden."
+    )
     comms.locator("#compose-facts").get_by_label("Kok vannet i minst ett minutt.").check()
     comms.get_by_role("button", name="Send til godkjenning").click()
     expect(comms.locator("#posts [data-status='draft']")).to_have_count(2)
 
-    expect(comms.locator("#posts [data-channel='facebook']")).to_contain_text("Venter på redaktøren")
+    expect(comms.locator("#posts [data-channel='facebook']")).to_contain_text(
+        "Venter på redaktøren"
+    )
 
     # The editor finds both in the queue (counted in the navigation) and approves them.
     editor = as_user(browser, served, "editor")
@@ -162,8 +169,11 @@ def test_the_boil_water_incident_from_the_pages_alone(served, browser):
     # Residents ask on Facebook (the channel integration); comms answers with
     # "send and next" (Ctrl+Enter) and lands in the next inquiry's answer.
     for handle, text in (("@kari", "Gjelder det Furuset?"), ("@ola", "Kan jeg dusje?")):
-        served.ok("comms", f"/api/incidents/{incident}/inquiries",
-                  {"channel": "facebook", "handle": handle, "text": text})
+        served.ok(
+            "comms",
+            f"/api/incidents/{incident}/inquiries",
+            {"channel": "facebook", "handle": handle, "text": text},
+        )
     comms.get_by_role("navigation").get_by_role("link", name="Innboks").click()
     desk_ready(comms)
     comms.locator("#queue [data-inquiry]").first.get_by_role("button").click()
@@ -205,10 +215,14 @@ def test_the_boil_water_incident_from_the_pages_alone(served, browser):
     reviewer = as_user(browser, served, "reviewer")
     reviewer.get_by_role("navigation").get_by_role("link", name="Evaluering").click()
     reviewer.get_by_role("link", name="Kokevarsel for Furuset og Grorud").click()
-    expect(reviewer.get_by_role("heading", level=1)).to_contain_text("Kokevarsel for Furuset og Grorud")
+    expect(reviewer.get_by_role("heading", level=1)).to_contain_text(
+        "Kokevarsel for Furuset og Grorud"
+    )
     expect(reviewer.get_by_role("button", name="Logg ut")).to_be_visible()
     reviewer.goto(f"{served.url}/review/{incident}/report.html")
-    expect(reviewer.get_by_role("heading", level=1)).to_contain_text("Kokevarsel for Furuset og Grorud")
+    expect(reviewer.get_by_role("heading", level=1)).to_contain_text(
+        "Kokevarsel for Furuset og Grorud"
+    )
     for page in (comms, leader, vav, editor, reviewer):
         page.context.close()
 
@@ -235,9 +249,16 @@ STAFF_PAGES = [
 def test_every_staff_page_fits_passes_axe_and_is_photographed(served, browser, size):
     incident = FOUND.get("incident")
     if incident is None:  # run alone: an incident to look at
-        incident = served.ok("comms", "/api/incidents", {
-            "kind": "Kokevarsel", "title": "Kokevarsel", "areas": ["Furuset"], "department": "vav",
-        })["id"]
+        incident = served.ok(
+            "comms",
+            "/api/incidents",
+            {
+                "kind": "Kokevarsel",
+                "title": "Kokevarsel",
+                "areas": ["Furuset"],
+                "department": "vav",
+            },
+        )["id"]
     phone = size == "phone"
     axe = Axe()
     SHOTS.mkdir(exist_ok=True)
