@@ -123,7 +123,7 @@ def _local(path: str) -> bool:
     return path.startswith("/") and not path.startswith("//") and not parts.netloc
 
 
-def _extras(key: str) -> dict[str, object]:
+def _extras(key: str) -> dict[str, Any]:
     """What a desk's static forms need besides the incident."""
     if key == "desk_inbox":
         return {
@@ -171,7 +171,7 @@ def _desk(
     key: str,
     incident: str | None,
     pick_incident: bool = True,
-    **context: object,
+    **context: Any,
 ) -> Response:
     actor = actor_or_none(request)
     if actor is None:
