@@ -9,7 +9,7 @@ JSON API, so the pages hold no rule of their own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +26,7 @@ from crisis.people.model import Actor, Role
 from crisis.rumours.model import ASSESSMENTS
 from projections.figures import volume
 from reports.charts import volume_chart
+from reports.narrate import when
 from web.texts import LANGUAGES, catalogue, pick_language
 
 router = APIRouter(include_in_schema=False)
@@ -99,8 +100,16 @@ def _link(label: str, href: str, current: str) -> dict[str, Any]:
 SCOPED = ("desk_facts", "desk_inbox", "desk_compose", "desk_rumours")
 
 
+def local_time(value: datetime | str | None, lang: str) -> str:
+    """One date format on every page: Oslo time through Babel (stored times are UTC)."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return when(value, lang)
+
+
 templates.env.globals.update(
     desk_links=desk_links,
+    local_time=local_time,
     waiting_count=lambda request: len(waiting_posts(request)),
     departments_registry=DEPARTMENTS,
     severities_registry=SEVERITIES,
@@ -282,7 +291,7 @@ def load_chart(request: Request, incident: str) -> Response:
     chart = volume_chart(volume({"inquiries": recent}), channels, lang, catalogue(lang)["ui"])
     body = str(chart) or _EMPTY_CHART.format(catalogue(lang)["ui"]["no_inquiries"])
     return Response(
-        body.replace('<svg class="chart" ', '<svg ', 1),
+        body.replace('<svg class="chart" ', "<svg ", 1),
         media_type="image/svg+xml",
         headers={"Cache-Control": "private, max-age=60"},
     )

@@ -168,7 +168,12 @@ def test_the_boil_water_incident_from_the_pages_alone(served, browser):
 
     # Residents ask on Facebook (the channel integration); comms answers with
     # "send and next" (Ctrl+Enter) and lands in the next inquiry's answer.
-    for handle, text in (("@kari", "Gjelder det Furuset?"), ("@ola", "Kan jeg dusje?")):
+    asked = (
+        ("@kari", "Gjelder det Furuset?"),
+        ("@ola", "Kan jeg dusje?"),
+        ("@kari", "Og hva med Grorud?"),
+    )
+    for handle, text in asked:
         served.ok(
             "comms",
             f"/api/incidents/{incident}/inquiries",
@@ -176,7 +181,10 @@ def test_the_boil_water_incident_from_the_pages_alone(served, browser):
         )
     comms.get_by_role("navigation").get_by_role("link", name="Innboks").click()
     desk_ready(comms)
-    comms.locator("#queue [data-inquiry]").first.get_by_role("button").click()
+    rows = comms.locator("#queue [data-inquiry]")
+    expect(rows.first).to_contain_text(re.compile(r"\d+ min gammel · \d+ min igjen"))
+    rows.first.get_by_role("button").click()
+    expect(comms.locator(".same-person")).to_contain_text("Og hva med Grorud?")
     answer = comms.get_by_label("Svartekst").first
     answer.fill("Ja, Furuset er med. Kok vannet i minst ett minutt.")
     comms.locator("#answer-facts").get_by_label("Kok vannet i minst ett minutt.").check()
@@ -188,7 +196,8 @@ def test_the_boil_water_incident_from_the_pages_alone(served, browser):
     comms.locator("#answer-facts").get_by_label("Kok vannet i minst ett minutt.").check()
     comms.get_by_role("button", name="Send svar").click()
     expect(comms.locator("#status")).to_have_text("Svaret er sendt.")
-    expect(comms.locator("#queue [data-status='open']")).to_have_count(0)
+    expect(comms.locator("#queue [data-status='open']")).to_have_count(1)
+    assert comms.evaluate("document.getElementById('queue').contains(document.activeElement)")
 
     # A rumour, recorded on the rumour desk and corrected by the Facebook post.
     comms.get_by_role("navigation").get_by_role("link", name="Ryktedesk").click()
@@ -215,13 +224,16 @@ def test_the_boil_water_incident_from_the_pages_alone(served, browser):
     reviewer = as_user(browser, served, "reviewer")
     reviewer.get_by_role("navigation").get_by_role("link", name="Evaluering").click()
     reviewer.get_by_role("link", name="Kokevarsel for Furuset og Grorud").click()
-    expect(reviewer.get_by_role("heading", level=1)).to_contain_text(
-        "Kokevarsel for Furuset og Grorud"
-    )
+    expect(reviewer.get_by_role("heading", level=1)).to_contain_text(title)
     expect(reviewer.get_by_role("button", name="Logg ut")).to_be_visible()
     reviewer.goto(f"{served.url}/review/{incident}/report.html")
-    expect(reviewer.get_by_role("heading", level=1)).to_contain_text(
-        "Kokevarsel for Furuset og Grorud"
+    expect(reviewer.get_by_role("heading", level=1)).to_contain_text(title)
+    headline = reviewer.locator("section.headline")  # the report opens with its headline
+    expect(headline.locator("[data-headline='rumours']")).to_contain_text(
+        "Rykter korrigert: 1 av 1."
+    )
+    expect(headline.locator("[data-headline='inquiries']")).to_contain_text(
+        "Henvendelser mottatt: 3"
     )
     for page in (comms, leader, vav, editor, reviewer):
         page.context.close()
