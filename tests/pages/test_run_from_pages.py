@@ -208,6 +208,9 @@ def test_the_boil_water_incident_from_the_pages_alone(served, browser):
     comms.get_by_role("button", name="Registrer", exact=True).click()
     card = comms.locator("#rumours [data-rumour]")
     expect(card).to_contain_text("800")
+    # One sighting is said in the singular on the board ("1 observasjon").
+    sightings = leader.locator("[data-rumour] [data-field='sightings']")
+    expect(sightings).to_have_text("1 observasjon")
     card.get_by_role("button", name="Vurder").click()
     comms.locator("#dlg-assess").get_by_label("Vurdering").select_option("false")
     comms.locator("#dlg-assess").get_by_role("button", name="Lagre").click()

@@ -6,6 +6,8 @@
 // GET /api/incidents/{id}/load, fetched when an incident changes and every
 // 30 seconds, so those rules are written once, on the server.
 
+import { text } from "./lib/texts.js";
+
 const catalogue = JSON.parse(document.getElementById("labels").textContent);
 const labels = catalogue.ui;
 const warningTexts = catalogue.warnings ?? {};
@@ -54,7 +56,7 @@ function fill(template, values) {
 }
 
 function say(key, values) {
-  return fill(label(key), values);
+  return text(labels, key, values);
 }
 
 function channelName(key) {

@@ -3,6 +3,8 @@
 // JSON API, the live incident over the board websocket, and lists that are
 // re-rendered without losing the keyboard focus.
 
+import { text } from "../lib/texts.js";
+
 const catalogue = JSON.parse(document.getElementById("labels").textContent);
 export const root = document.getElementById("desk");
 export const incidentId = root?.dataset.incident || null;
@@ -13,8 +15,7 @@ const statusRegion = document.getElementById("status");
 const noticeRegion = document.getElementById("notice");
 
 export function t(key, params = {}) {
-  const text = catalogue.ui[key] ?? key;
-  return fill(text, params);
+  return text(catalogue.ui, key, params);
 }
 
 // A resident's handle or text as the board has it: null once erased or removed.
