@@ -20,11 +20,12 @@ from argon2.exceptions import VerificationError
 from sqlalchemy import create_engine, delete, func, select
 
 from access import second_factor
-from access.schema import aware, create, recovery_codes, sessions, users
-from access.tokens import ApiTokens, is_api_token
 from access.policy import AccessPolicy
 from access.refusals import NotAuthenticated
+from access.schema import aware, create, recovery_codes, sessions, users
+from access.sqlite import use_wal
 from access.throttle import Throttle
+from access.tokens import ApiTokens, is_api_token
 from crisis.clock import Clock, SystemClock
 from crisis.errors import Conflict, NotFound
 from crisis.people.model import TWO_FACTOR_ROLES, Actor, Role
@@ -53,7 +54,7 @@ class Accounts:
     def __init__(
         self, url: str, clock: Clock | None = None, policy: AccessPolicy | None = None
     ) -> None:
-        self.engine = create_engine(url)
+        self.engine = use_wal(create_engine(url))
         create(self.engine)
         self.clock = clock or SystemClock()
         self.policy = policy or AccessPolicy.from_env()

@@ -337,6 +337,7 @@ class Incident:
         def receive() -> None:
             watch = self.watch if self.watch in text else None
             item["it"] = Inquiry.receive(
+                self.log.vault,
                 incident_id=self.id,
                 channel=channel,
                 external_id=f"{channel}-{uuid4().hex[:12]}",
