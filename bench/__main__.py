@@ -56,6 +56,22 @@ FULL = Sizes(
     scale_rounds=40,
     scale_loads=40,
 )
+# For the smoke test in the suite (tests/bench): every benchmark runs, the figures mean nothing.
+TINY = Sizes(
+    log=3_000,
+    http=throughput.Load(seconds=0.5, warmup=0.2, limit=200, concurrency=4),
+    webhook=throughput.Load(seconds=0.5, warmup=0.2, limit=10, concurrency=2),
+    fanout_clients=(5, 10),
+    fanout_rounds=3,
+    fanout_seconds=10,
+    fanout_inquiries=5,
+    replay_moments=1,
+    memory_clients=5,
+    memory_commands=2,
+    scale_inquiries=200,
+    scale_rounds=5,
+    scale_loads=3,
+)
 QUICK = Sizes(
     log=50_000,
     http=throughput.Load(seconds=3, warmup=1, limit=10_000, concurrency=32),
@@ -92,6 +108,7 @@ class Figure:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Exit status 1 if any figure had an error (a missed target is a result, not an error)."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--quick", action="store_true", help=f"small sizes ({QUICK.log:,} events)")
@@ -103,22 +120,27 @@ def main(argv: list[str] | None = None) -> int:
         help=f"run only this benchmark (repeatable): {', '.join(NAMES)}",
     )
     args = parser.parse_args(argv)
-    sizes = QUICK if args.quick else FULL
-    only = args.only or list(NAMES)
-    run = Run(args.store, sizes, only)
+    run = measure(args.store, QUICK if args.quick else FULL, args.only or list(NAMES))
+    key = args.store + ("-quick" if args.quick else "")
+    write(key, run, " ".join(["python -m bench", *(argv if argv is not None else sys.argv[1:])]))
+    return 1 if any(f.errors for f in run.figures) else 0
+
+
+def measure(store: str, sizes: Sizes, only: list[str], cache: Path = stores.CACHE) -> Run:
+    """Run the benchmarks named in `only` at `sizes` and print the table (the
+    smoke test in the suite calls this with tiny sizes and a cache of its own)."""
+    run = Run(store, sizes, only)
     started = time.monotonic()
-    with stores.Stores(args.store) as made:
+    with stores.Stores(store, cache) as made:
         run.all(made)
     run.machine["seconds"] = round(time.monotonic() - started)
     run.machine["load_after"] = os.getloadavg()
     print()
-    print(table(run.figures, run.machine, args.store))
+    print(table(run.figures, run.machine, store))
     for f in run.figures:
         for problem in f.errors:
             print(f"error in {f.name}: {problem}")
-    key = args.store + ("-quick" if args.quick else "")
-    write(key, run, " ".join(["python -m bench", *(argv if argv is not None else sys.argv[1:])]))
-    return 0
+    return run
 
 
 class Run:
@@ -346,7 +368,7 @@ class Run:
     def log_figures(self, made: stores.Stores) -> None:
         s = self.sizes
         store = made.fresh("log")
-        count = stores.load_log(store, s.log, self.say)
+        count = stores.load_log(store, s.log, self.say, made.cache)
         self.machine["log_events"] = count
         self.say(f"rebuilding the read models from {count:,} events, and reading them alone ...")
         rebuilt = log_figures.rebuild_figure(store)

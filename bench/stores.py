@@ -10,6 +10,7 @@ import sqlite3
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,8 +49,8 @@ class Store:
 class Stores:
     """Fresh stores of one kind for one run; all removed at the end."""
 
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
+    def __init__(self, kind: str, cache: Path = CACHE) -> None:
+        self.kind, self.cache = kind, cache
         self.root = Path(tempfile.mkdtemp(prefix="crisis-bench-"))
         self.databases: list[str] = []
 
@@ -97,9 +98,9 @@ def people_of(store: Store) -> generate.People:
     )
 
 
-def cached_log(size: int, say: callable = print) -> tuple[Path, int]:
+def cached_log(size: int, say: Callable = print, cache: Path = CACHE) -> tuple[Path, int]:
     """The generated log of `size` events as an SQLite file (made once), and its count."""
-    folder = CACHE / f"log-{size}-v{generate.VERSION}"
+    folder = cache / f"log-{size}-v{generate.VERSION}"
     done = folder / "events.count"
     if not done.exists():
         shutil.rmtree(folder, ignore_errors=True)
@@ -122,9 +123,9 @@ def cached_log(size: int, say: callable = print) -> tuple[Path, int]:
     return folder / "events.sqlite", int(done.read_text())
 
 
-def load_log(store: Store, size: int, say: callable = print) -> int:
+def load_log(store: Store, size: int, say: Callable = print, cache: Path = CACHE) -> int:
     """Put the cached log of `size` events into the store; returns the event count."""
-    source, count = cached_log(size, say)
+    source, count = cached_log(size, say, cache)
     if not store.settings.on_postgres:
         shutil.copyfile(source, store.settings.data_dir / "events.sqlite")
         return count
