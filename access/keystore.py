@@ -226,13 +226,13 @@ class KeyStore:
             wanted: {"item": wanted[0], "part": wanted[1], "subject": subject, "key": key}
             for wanted, (key, subject) in new.items()
         }
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(personal_keys), list(rows.values()))
+            return {wanted: key for wanted, (key, _) in new.items()}
+        except IntegrityError:  # some stored meanwhile: row by row
+            pass
         with self.engine.begin() as conn:
-            try:
-                with conn.begin_nested():
-                    conn.execute(insert(personal_keys), list(rows.values()))
-                return {wanted: key for wanted, (key, _) in new.items()}
-            except IntegrityError:  # some stored meanwhile: row by row
-                pass
             stored: dict[tuple[str, str], bytes] = {}
             for wanted, values in rows.items():
                 try:
