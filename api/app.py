@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from access.policy import AccessPolicy
 from api import (
     admin,
     auth,
@@ -32,11 +33,10 @@ from api import (
     webhooks,
 )
 from api.deps import runtime
-from web import WEB
-from access.policy import AccessPolicy
+from crisis.clock import Clock
 from server.runtime import Runtime
 from server.settings import Settings
-from crisis.clock import Clock
+from web import WEB
 
 
 def create_app(

@@ -14,8 +14,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from web.texts import error_text, pick_language
 from crisis.errors import CrisisError
+from web.texts import error_text, pick_language
 
 
 class Problem(BaseModel):

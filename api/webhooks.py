@@ -28,9 +28,9 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from api.commands import Command, Short, Text
 from api.deps import NotAuthenticated, not_gated, runtime
-from server.settings import Settings
 from crisis.errors import Forbidden, Refused
 from crisis.inquiries.service import MAX_BATCH, Intake, Message, receive_delivery
+from server.settings import Settings
 
 router = APIRouter(prefix="/api", tags=["webhooks"])
 
@@ -103,7 +103,8 @@ async def deliver(
     try:
         batch = _BATCH.validate_json(body)
     except ValidationError as exc:
-        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()])
+        errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
+        raise RequestValidationError(errors) from exc
     messages = []
     for m in batch:
         if (m.incident_id or incident) is None:

@@ -13,6 +13,7 @@ import os
 import platform
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -154,7 +155,7 @@ class Run:
         self.load = os.getloadavg()
         print(f"[{time.strftime('%H:%M:%S')} load {self.load[0]:.1f}] {text}", flush=True)
 
-    def add(self, figure: Figure, problems: list[str] = ()) -> None:
+    def add(self, figure: Figure, problems: Sequence[str] = ()) -> None:
         """Keep a figure, with the load average when its benchmark started. Any
         problem during its measurement (or its baseline's) fails it."""
         figure.details["load_at_start"] = self.load

@@ -175,18 +175,18 @@ def fanout(
     """For each N: (crisis, baseline). The incident already holds `inquiries`
     inquiries, so the change message is the size of a live incident's doc."""
     incident = open_incidents(store, 1)[0]
-    out = []
+    out: list[tuple[Latencies, bytes]] = []
     with servers.crisis(store) as server:
         _preload(server, incident, inquiries)
         for n in sizes:
             ours, message = asyncio.run(_crisis_rounds(server, incident, n, rounds, seconds))
-            out.append([ours, message])
+            out.append((ours, message))
     for ours, _ in out:
         ours.errors += server.problems
     results = []
-    with servers.baseline_ws(folder) as server:
+    with servers.baseline_ws(folder) as bare:
         for (ours, message), n in zip(out, sizes, strict=True):
-            base = asyncio.run(_baseline_rounds(server, message, n, rounds, seconds))
+            base = asyncio.run(_baseline_rounds(bare, message, n, rounds, seconds))
             results.append((ours, base))
     return results
 

@@ -96,6 +96,7 @@ class Process:
 
     def cpu_seconds(self) -> float:
         """CPU time of all the server's threads so far (/proc schedstat, in ns)."""
+        assert self.process is not None, "not started"
         tasks = Path(f"/proc/{self.process.pid}/task")
         total = 0
         for task in tasks.iterdir():
