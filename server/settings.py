@@ -20,6 +20,16 @@ DEFAULT_DATA_DIR = "data"
 DEFAULT_RETENTION_DAYS = 90
 
 
+class DataFolderError(ValueError):
+    """The data folder cannot be made or written; said in a sentence (no traceback)."""
+
+    def __init__(self, folder: Path, exc: OSError) -> None:
+        super().__init__(
+            f"cannot use the data folder {folder} ({exc.strerror or exc}); give a folder "
+            "this user may write to with --data-dir or CRISIS_DATA_DIR"
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -31,7 +41,10 @@ class Settings:
         cls, data_dir: str | os.PathLike[str] | None = None, database_url: str | None = None
     ) -> Settings:
         path = Path(data_dir or os.environ.get("CRISIS_DATA_DIR") or DEFAULT_DATA_DIR)
-        path.mkdir(parents=True, exist_ok=True)
+        try:  # owner-only: it holds account seeds, data keys and residents' messages
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DataFolderError(path, exc) from None
         url = database_url or os.environ.get("CRISIS_DATABASE_URL") or None
         if url and not url.startswith(("postgresql://", "postgres://")):
             raise ValueError(f"CRISIS_DATABASE_URL must be a postgresql:// URL, not {url!r}")
