@@ -53,7 +53,7 @@ class Accounts:
     def __init__(
         self, url: str, clock: Clock | None = None, policy: AccessPolicy | None = None
     ) -> None:
-        self.engine = create_engine(url)
+        self.engine = create_engine(url, pool_pre_ping=True)
         create(self.engine)
         self.clock = clock or SystemClock()
         self.policy = policy or AccessPolicy.from_env()

@@ -18,6 +18,9 @@ from urllib.parse import unquote, urlsplit
 
 DEFAULT_DATA_DIR = "data"
 DEFAULT_RETENTION_DAYS = 90
+# Seconds to wait for a PostgreSQL connection before a command answers 503
+# (the driver's default, 30 s, holds every request that long in an outage).
+CONNECT_TIMEOUT = 5
 
 
 class DataFolderError(ValueError):
@@ -77,11 +80,17 @@ class Settings:
             "POSTGRES_PORT": str(url.port or 5432),
             "POSTGRES_USER": unquote(url.username or "postgres"),
             "POSTGRES_PASSWORD": unquote(url.password or ""),
+            "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT),
+            # A pooled connection the server (or an administrator) ended is
+            # replaced before use instead of failing the next command.
+            "POSTGRES_PRE_PING": "y",
         }
 
     def _sqlalchemy_url(self, sqlite_file: str) -> str:
         if self.on_postgres:
-            return "postgresql+psycopg://" + self.database_url.split("://", 1)[1]
+            url = "postgresql+psycopg://" + self.database_url.split("://", 1)[1]
+            joiner = "&" if "?" in url else "?"
+            return f"{url}{joiner}connect_timeout={CONNECT_TIMEOUT}"
         return f"sqlite:///{self.data_dir / sqlite_file}"
 
     @property
