@@ -60,7 +60,13 @@ def same_origin(conn: HTTPConnection) -> bool:
     if conn.headers.get("sec-fetch-site") in ("cross-site", "same-site"):
         return False
     origin = conn.headers.get("origin")
-    return origin is None or urlsplit(origin).netloc == conn.headers.get("host")
+    if origin is None:
+        return True
+    given = urlsplit(origin)
+    # http://host is another origin than https://host (a page on plain http
+    # must not act on the TLS site); a websocket's ws/wss pair with http/https.
+    scheme = {"ws": "http", "wss": "https"}.get(conn.url.scheme, conn.url.scheme)
+    return given.scheme == scheme and given.netloc == conn.headers.get("host")
 
 
 RECHECK_SECONDS = 60.0
