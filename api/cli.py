@@ -197,11 +197,17 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from server.webhook_secrets import SecretsError, WebhookSecrets
 
     settings = _settings(args)
     with _data_folder(settings) as held:
         if held is None:
             print(f"crisis: a server is already running on {settings.data_dir}", file=sys.stderr)
+            return 2
+        try:
+            WebhookSecrets(settings.data_dir).check()
+        except SecretsError as exc:
+            print(f"crisis: {exc}", file=sys.stderr)
             return 2
         store = "PostgreSQL" if settings.on_postgres else f"SQLite in {settings.data_dir}"
         print(f"crisis: data in {store}", flush=True)

@@ -71,7 +71,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(CrisisError)
     async def crisis_error(request: Request, exc: CrisisError) -> JSONResponse:
-        return _reply(request, exc.status, exc.code, **exc.params)
+        response = _reply(request, exc.status, exc.code, **exc.params)
+        if exc.status == 503:
+            response.headers["Retry-After"] = str(RETRY_AFTER["store_full"])
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -10,6 +10,7 @@ from server.hub import Hub
 from access.policy import AccessPolicy
 from server.retention import Retention
 from server.settings import Settings
+from server.webhook_secrets import WebhookSecrets
 from crisis.clock import Clock
 from crisis.log import CrisisLog
 from projections.runner import Projections, ViewRunner
@@ -24,9 +25,11 @@ class Runtime:
     projections: Projections
     hub: Hub
     retention: Retention = field(init=False)
+    webhook_secrets: WebhookSecrets = field(init=False)
 
     def __post_init__(self) -> None:
         self.retention = Retention(self)
+        self.webhook_secrets = WebhookSecrets(self.settings.data_dir)
 
     @property
     def board(self) -> ViewRunner:

@@ -79,3 +79,13 @@ def test_every_file_the_server_writes_is_owner_only(tmp_path: Path) -> None:
     for path in written:
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode & 0o077 == 0, f"{path.name} is {oct(mode)}"
+
+
+def test_serve_refuses_to_start_with_a_broken_secrets_file(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "webhook-secrets.json").write_text('{"facebook": "too-short"}')
+    done = cli("serve", "--port", str(free_port()), "--data-dir", str(folder))
+    assert done.returncode == 2
+    assert "shorter than 32 bytes" in done.stderr and "too-short" not in done.stderr
+    assert "Traceback" not in done.stderr
