@@ -279,3 +279,26 @@ def test_events_stored_before_v2_still_load(log, people, settings, clock):
         ]
     finally:
         fresh.close()
+
+
+def test_areas_are_named_once(log, people):
+    opened = service.open_incident(
+        log,
+        people["comms"],
+        kind="storm",
+        title="Storm",
+        areas=["Grorud", " grorud", "Alna", "Alna "],
+        department="vav",
+        severity="severe",
+    )
+    assert flow.doc(log, opened.id)["areas"] == ["Grorud", "Alna"]
+    refuses(
+        log,
+        Conflict,
+        "incident_unchanged",
+        lambda: service.change_areas(
+            log, people["comms"], opened.id, areas=["Grorud", "Alna", "grorud"]
+        ),
+    )
+    service.change_areas(log, people["comms"], opened.id, areas=["Stovner", "Stovner"])
+    assert flow.doc(log, opened.id)["areas"] == ["Stovner"]
