@@ -20,11 +20,11 @@ from argon2.exceptions import VerificationError
 from sqlalchemy import create_engine, delete, func, select
 
 from access import second_factor
-from access.schema import aware, create, recovery_codes, sessions, users
-from access.tokens import ApiTokens, is_api_token
 from access.policy import AccessPolicy
 from access.refusals import NotAuthenticated
+from access.schema import aware, create, recovery_codes, sessions, users
 from access.throttle import Throttle
+from access.tokens import ApiTokens, is_api_token
 from crisis.clock import Clock, SystemClock
 from crisis.errors import Conflict, NotFound
 from crisis.people.model import TWO_FACTOR_ROLES, Actor, Role

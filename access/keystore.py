@@ -73,7 +73,11 @@ class KeyStore:
 
     def __init__(self, url: str) -> None:
         memory = url in ("sqlite://", "sqlite:///:memory:")
-        self.engine = create_engine(url, poolclass=StaticPool) if memory else create_engine(url, pool_pre_ping=True)
+        self.engine = (
+            create_engine(url, poolclass=StaticPool)
+            if memory
+            else create_engine(url, pool_pre_ping=True)
+        )
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _secure_delete)
         metadata.create_all(self.engine)

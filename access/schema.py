@@ -5,7 +5,7 @@ the TOTP seed, which the server needs in clear to compute codes."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -103,4 +103,4 @@ def create(engine: Engine) -> None:
 
 def aware(moment: datetime) -> datetime:
     """SQLite gives datetimes back without offset; they were stored as UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from access.policy import AccessPolicy
 from api import (
     admin,
     auth,
@@ -31,11 +32,10 @@ from api import (
     rumours,
     webhooks,
 )
-from web import WEB
-from access.policy import AccessPolicy
+from crisis.clock import Clock
 from server.runtime import Runtime
 from server.settings import Settings
-from crisis.clock import Clock
+from web import WEB
 
 
 def create_app(

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from access import second_factor
+from access.refusals import NotAuthenticated, TooManyAttempts
 from api.deps import (
     PENDING_COOKIE,
     SESSION_COOKIE,
@@ -24,7 +25,6 @@ from api.deps import (
 )
 from api.errors import Problem
 from api.pages import render
-from access.refusals import NotAuthenticated, TooManyAttempts
 from crisis.errors import CrisisError
 from crisis.people.model import Actor
 

@@ -414,12 +414,12 @@ def _replay(args: argparse.Namespace) -> int:
 def _review(args: argparse.Namespace) -> int:
     import json
 
-    from reports.narrate import channel_names
-    from reports.review import render_report, report_data
-    from web import template_environment
     from crisis.log import CrisisLog
     from projections.review import ReviewViews
     from projections.store import ViewStore
+    from reports.narrate import channel_names
+    from reports.review import render_report, report_data
+    from web import template_environment
 
     settings = Settings.from_env(args.data_dir, args.database_url)
     log, store = CrisisLog(env=settings.event_store_env), ViewStore(settings.views_url)
@@ -446,10 +446,10 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _retention(args: argparse.Namespace) -> int:
-    from server.retention import erase_due
     from crisis.log import CrisisLog
     from projections.replay import board_at
     from projections.store import ViewStore
+    from server.retention import erase_due
 
     settings = _settings(args)
     days = settings.retention_days if args.days is None else args.days

@@ -12,6 +12,7 @@ which loads the item (`actor.require(command, department=..., channel=...)`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -22,9 +23,9 @@ from fastapi.routing import APIRoute
 from starlette.requests import HTTPConnection
 
 from access.refusals import NotAuthenticated
-from server.runtime import Runtime
 from crisis.errors import Forbidden
 from crisis.people.model import PERMISSIONS, Actor
+from server.runtime import Runtime
 
 __all__ = ["NotAuthenticated", "allowed", "commands_of", "current_actor", "not_gated", "runtime"]
 
@@ -82,10 +83,8 @@ async def while_allowed(conn: HTTPConnection, command: str) -> None:
     stop_listening = accounts.on_change(lambda: loop.call_soon_threadsafe(changed.set))
     try:
         while True:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(changed.wait(), RECHECK_SECONDS)
-            except TimeoutError:
-                pass
             changed.clear()
             actor = await asyncio.to_thread(actor_or_none, conn)
             if actor is None or not actor.may(command):
@@ -102,9 +101,9 @@ def current_actor(request: Request) -> Actor:
     actor = runtime(request).accounts.actor_for(token) if token else None
     if actor is None:
         raise NotAuthenticated("not_authenticated")
-    if from_cookie and request.method not in SAFE_METHODS:
-        if not request.headers.get("x-requested-with") or not same_origin(request):
-            raise Forbidden("csrf")
+    unsafe = from_cookie and request.method not in SAFE_METHODS
+    if unsafe and (not request.headers.get("x-requested-with") or not same_origin(request)):
+        raise Forbidden("csrf")
     return actor
 
 

@@ -11,10 +11,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.deps import SAFE_METHODS, same_origin
-from web.texts import error_text, pick_language
 from access.policy import AccessPolicy
 from access.refusals import TooManyAttempts
+from api.deps import SAFE_METHODS, same_origin
+from web.texts import error_text, pick_language
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -63,7 +63,7 @@ async def healthz(request: Request) -> JSONResponse:
     position: int | None
     try:
         position = await probe.position(request)
-    except Exception:  # noqa: BLE001  unreachable or too slow: either way, no commands
+    except Exception:  # unreachable or too slow: either way, no commands
         position = None
         problem("store_unreachable")
     fault = request.app.state.store_health.fault

@@ -31,8 +31,8 @@ from pydantic import BaseModel, BeforeValidator, Field, TypeAdapter, ValidationE
 from api.commands import Command, Short, Text
 from api.deps import NotAuthenticated, not_gated, runtime
 from crisis.errors import Forbidden, Refused, Unavailable
-from server.webhook_secrets import SECRETS_FILE, SecretsError
 from crisis.inquiries.service import MAX_BATCH, Intake, Message, receive_delivery
+from server.webhook_secrets import SECRETS_FILE, SecretsError
 
 __all__ = ["SECRETS_FILE", "router", "sign"]
 
@@ -126,7 +126,8 @@ async def deliver(
     try:
         batch = _BATCH.validate_json(body)
     except ValidationError as exc:
-        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()])
+        errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
+        raise RequestValidationError(errors) from exc
     messages = []
     for m in batch:
         if (m.incident_id or incident) is None:

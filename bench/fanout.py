@@ -166,7 +166,7 @@ def fanout(
             out.append([ours, message])
     results = []
     with servers.baseline_ws(folder) as server:
-        for (ours, message), n in zip(out, sizes):
+        for (ours, message), n in zip(out, sizes, strict=True):
             base = asyncio.run(_baseline_rounds(server, message, n, rounds, seconds))
             results.append((ours, base))
     return results

@@ -17,7 +17,7 @@ import itertools
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -33,7 +33,7 @@ from crisis.rumours import service as rumours
 VERSION = 1  # bump when the generated log changes: the cache is keyed by it
 EVENTS_PER_INCIDENT = 3000
 FLUSH = 5000  # events per save
-START = datetime(2023, 1, 2, 7, 0, tzinfo=timezone.utc)
+START = datetime(2023, 1, 2, 7, 0, tzinfo=UTC)
 
 KINDS = (
     ("boil-water notice", "Kokevarsel for {area}", "vav", "giftig"),

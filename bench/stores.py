@@ -16,10 +16,10 @@ from pathlib import Path
 from eventsourcing.persistence import StoredEvent
 
 from access.accounts import Accounts
-from server.settings import Settings
 from bench import generate
 from crisis.log import CrisisLog
 from crisis.people.model import Actor, Role
+from server.settings import Settings
 
 CACHE = Path(__file__).parent / ".cache"
 ADMIN_URL = os.environ.get("CRISIS_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -12,7 +12,7 @@ import asyncio
 import json
 import time
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
@@ -184,7 +184,7 @@ def _save_batches(store: Store, load: Load, size: int) -> Rate:
     sent = 0
     try:
         while time.monotonic() < stop and sent < load.limit:
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             app.save(*(Note(incident, "facebook", f"@person{i}", TEXT, now) for i in range(size)))
             sent += 1
             if time.monotonic() >= measure_from:

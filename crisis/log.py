@@ -21,7 +21,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
-from eventsourcing.utils import Environment, resolve_topic
+from eventsourcing.utils import resolve_topic
 
 from crisis.clock import Clock, SystemClock
 from crisis.errors import Conflict, NotFound
@@ -83,7 +83,7 @@ class CrisisLog(Application[UUID]):
     def load(self, kind: type[A], item_id: UUID, version: int | None = None) -> A:
         """The aggregate, refusing a stale `version` the caller acted on."""
         try:
-            item = self.repository.get(item_id)
+            item: object = self.repository.get(item_id)
         except AggregateNotFoundError:
             raise NotFound(f"{kind.__name__.lower()}_not_found", id=str(item_id)) from None
         if not isinstance(item, kind):
@@ -164,7 +164,7 @@ class CrisisLog(Application[UUID]):
         return self.recorder.max_notification_id() or 0
 
 
-def _vault(env: Environment) -> Vault:
+def _vault(env: Mapping[str, str]) -> Vault:
     url = env.get("KEY_STORE_URL")
     if url is None:
         if env.get("PERSISTENCE_MODULE", "eventsourcing.popo") != "eventsourcing.popo":

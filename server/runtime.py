@@ -6,15 +6,15 @@ import asyncio
 from dataclasses import dataclass, field
 
 from access.accounts import Accounts
-from server.hub import Hub
 from access.policy import AccessPolicy
-from server.retention import Retention
-from server.settings import Settings
-from server.webhook_secrets import WebhookSecrets
 from crisis.clock import Clock
 from crisis.log import CrisisLog
 from projections.runner import Projections, ViewRunner
 from projections.store import ViewStore
+from server.hub import Hub
+from server.retention import Retention
+from server.settings import Settings
+from server.webhook_secrets import WebhookSecrets
 
 
 @dataclass

@@ -9,9 +9,11 @@ Four eyes: when on, a post's approver may not be its author.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
+from crisis.accountable import Accountable
 from crisis.errors import Conflict, Refused
 
 SEVERITIES = ("minor", "moderate", "severe", "extreme")
@@ -21,8 +23,8 @@ DEFAULT_SLA_MINUTES = 60
 MAX_SLA_MINUTES = 7 * 24 * 60
 
 
-class Incident(Aggregate):
-    class Opened(Aggregate.Created):
+class Incident(Accountable):
+    class Opened(Accountable.Created):
         kind: str
         title: str
         areas: list[str]
@@ -30,8 +32,6 @@ class Incident(Aggregate):
         severity: str
         phase: str
         supporting: list[str]
-        by: dict
-        at: datetime
         class_version = 2
 
         @staticmethod
@@ -67,7 +67,7 @@ class Incident(Aggregate):
         self.closed_at: datetime | None = None
 
     @classmethod
-    def open(cls, **fields: object) -> Incident:
+    def open(cls, **fields: Any) -> Incident:
         if not str(fields["title"]).strip():
             raise Refused("title_required")
         _require_areas(fields["areas"])
@@ -90,7 +90,11 @@ class Incident(Aggregate):
             raise Refused("reopen_needs_reason")
         self._phase_changed(phase=phase, reason=reason, by=by, at=at)
 
-    @event("PhaseChanged")
+    class PhaseChanged(Accountable.Event):
+        phase: str
+        reason: str
+
+    @event(PhaseChanged)
     def _phase_changed(self, phase: str, reason: str, by: dict, at: datetime) -> None:
         self.phase = phase
         # The retention time for residents' personal data runs from here.
@@ -102,7 +106,10 @@ class Incident(Aggregate):
         self._require_change(self.severity, severity)
         self._severity_changed(severity=severity, by=by, at=at)
 
-    @event("SeverityChanged")
+    class SeverityChanged(Accountable.Event):
+        severity: str
+
+    @event(SeverityChanged)
     def _severity_changed(self, severity: str, by: dict, at: datetime) -> None:
         self.severity = severity
 
@@ -113,7 +120,10 @@ class Incident(Aggregate):
         self._require_change(self.areas, areas)
         self._areas_changed(areas=areas, by=by, at=at)
 
-    @event("AreasChanged")
+    class AreasChanged(Accountable.Event):
+        areas: list[str]
+
+    @event(AreasChanged)
     def _areas_changed(self, areas: list[str], by: dict, at: datetime) -> None:
         self.areas = list(areas)
 
@@ -125,7 +135,11 @@ class Incident(Aggregate):
             raise Refused("reassignment_needs_reason")
         self._department_assigned(department=department, reason=reason, by=by, at=at)
 
-    @event("DepartmentAssigned")
+    class DepartmentAssigned(Accountable.Event):
+        department: str
+        reason: str
+
+    @event(DepartmentAssigned)
     def _department_assigned(self, department: str, reason: str, by: dict, at: datetime) -> None:
         self.supporting = [d for d in self.supporting if d != department]
         self.department = department
@@ -136,7 +150,10 @@ class Incident(Aggregate):
         self._require_change(self.supporting, list(departments))
         self._supporting_changed(departments=list(departments), by=by, at=at)
 
-    @event("SupportingDepartmentsChanged")
+    class SupportingDepartmentsChanged(Accountable.Event):
+        departments: list[str]
+
+    @event(SupportingDepartmentsChanged)
     def _supporting_changed(self, departments: list[str], by: dict, at: datetime) -> None:
         self.supporting = list(departments)
 
@@ -148,7 +165,11 @@ class Incident(Aggregate):
         self._require_change((self.crisis_mode, self.sla_minutes), (on, minutes))
         self._crisis_mode_switched(on=on, sla_minutes=minutes, by=by, at=at)
 
-    @event("CrisisModeSwitched")
+    class CrisisModeSwitched(Accountable.Event):
+        on: bool
+        sla_minutes: int
+
+    @event(CrisisModeSwitched)
     def _crisis_mode_switched(self, on: bool, sla_minutes: int, by: dict, at: datetime) -> None:
         self.crisis_mode = on
         self.sla_minutes = sla_minutes
@@ -158,7 +179,10 @@ class Incident(Aggregate):
         self._require_change(self.four_eyes, on)
         self._four_eyes_switched(on=on, by=by, at=at)
 
-    @event("FourEyesSwitched")
+    class FourEyesSwitched(Accountable.Event):
+        on: bool
+
+    @event(FourEyesSwitched)
     def _four_eyes_switched(self, on: bool, by: dict, at: datetime) -> None:
         self.four_eyes = on
 
@@ -173,8 +197,8 @@ class Incident(Aggregate):
             raise Conflict("incident_unchanged")
 
 
-def _require_areas(areas: object) -> None:
-    if not areas or not all(str(a).strip() for a in areas):  # type: ignore[union-attr]
+def _require_areas(areas: list[str]) -> None:
+    if not areas or not all(str(a).strip() for a in areas):
         raise Refused("areas_required")
 
 

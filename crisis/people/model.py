@@ -16,7 +16,7 @@ from enum import Enum
 from crisis.errors import Forbidden
 
 
-class Role(str, Enum):
+class Role(str, Enum):  # noqa: UP042 (StrEnum would change how f-strings show a role)
     COMMS = "comms"
     EDITOR = "editor"
     DEPARTMENT = "department"

@@ -75,8 +75,16 @@ def health(server: Server) -> httpx.Response:
 def projections_check(settings: Settings) -> subprocess.CompletedProcess:
     store = ["--database-url", settings.database_url] if settings.database_url else []
     return subprocess.run(
-        [sys.executable, "-m", "api.cli", "projections", "check"]
-        + ["--data-dir", str(settings.data_dir), *store],
+        [
+            sys.executable,
+            "-m",
+            "api.cli",
+            "projections",
+            "check",
+            "--data-dir",
+            str(settings.data_dir),
+            *store,
+        ],
         check=False,
         capture_output=True,
         text=True,
