@@ -32,6 +32,7 @@ from api import (
     rumours,
     webhooks,
 )
+from api.idempotency import Idempotency
 from crisis.clock import Clock
 from server.runtime import Runtime
 from server.settings import Settings
@@ -57,6 +58,7 @@ def create_app(
         redoc_url=None,
     )
     errors.install(app)
+    app.add_middleware(Idempotency)  # inside the guards: after the origin check and body limit
     guards.install(app, policy or AccessPolicy.from_env())
     for module in (
         auth,

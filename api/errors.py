@@ -67,7 +67,7 @@ def install(app: FastAPI) -> None:
     app.state.store_health = StoreHealth()
 
     for fault in STORE_FAULTS:
-        app.add_exception_handler(fault, _store_fault)
+        app.add_exception_handler(fault, store_fault)
 
     @app.exception_handler(CrisisError)
     async def crisis_error(request: Request, exc: CrisisError) -> JSONResponse:
@@ -84,7 +84,7 @@ def install(app: FastAPI) -> None:
         return _reply(request, 422, "invalid_input", problems=problems)
 
 
-async def _store_fault(request: Request, exc: Exception) -> JSONResponse:
+async def store_fault(request: Request, exc: Exception) -> JSONResponse:
     code = fault_code(exc)
     request.app.state.store_health.failed(code)
     response = _reply(request, 503, code)

@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 
 from access.accounts import Accounts
+from access.idempotency import IdempotencyKeys
 from access.policy import AccessPolicy
 from crisis.clock import Clock
 from crisis.log import CrisisLog
@@ -26,10 +27,12 @@ class Runtime:
     hub: Hub
     retention: Retention = field(init=False)
     webhook_secrets: WebhookSecrets = field(init=False)
+    idempotency: IdempotencyKeys = field(init=False)
 
     def __post_init__(self) -> None:
         self.retention = Retention(self)
         self.webhook_secrets = WebhookSecrets(self.settings.data_dir)
+        self.idempotency = IdempotencyKeys(self.accounts.engine, self.accounts.clock)
 
     @property
     def board(self) -> ViewRunner:
