@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -42,8 +44,10 @@ class Client:
             headers=headers,
             timeout=30,
         )
-        assert response.status_code in (201, 503), response.text
-        if response.status_code == 503:
+        assert response.status_code in (201, 409, 503), response.text
+        if response.status_code == 409:  # the key's first request is still running
+            assert response.json()["code"] == "idempotency_key_in_progress"
+        elif response.status_code == 503:
             assert_unavailable(response)
         else:
             self.acknowledged.append(response.json()["id"])
@@ -217,3 +221,58 @@ def test_a_database_that_refuses_connections_answers_503(on_postgres) -> None:
     assert sorted(client.facts_on_board()) == sorted(client.acknowledged)
     srv.stop()
     assert projections_check(srv.settings).returncode == 0
+
+
+def submit_many(srv: Server, incident: str, keyed: bool, count: int) -> dict[str, str | None]:
+    """Send `count` facts from four threads while the server is killed; the
+    outcome of each: its id if acknowledged, None if the answer was lost."""
+    outcomes: dict[str, str | None] = {}
+    token = srv.token("vav")
+
+    def one(n: int) -> None:
+        text = f"fact {n}"
+        headers = {"Authorization": f"Bearer {token}"}
+        if keyed:
+            headers["Idempotency-Key"] = f"fact-{n}"
+        try:
+            response = httpx.post(
+                f"{srv.url}/api/incidents/{incident}/facts",
+                json={"text": text},
+                headers=headers,
+                timeout=10,
+            )
+            assert response.status_code in (201, 503), response.text
+            outcomes[text] = response.json()["id"] if response.status_code == 201 else None
+        except httpx.HTTPError:
+            outcomes[text] = None
+
+    with ThreadPoolExecutor(4) as pool:
+        futures = [pool.submit(one, n) for n in range(count)]
+        while sum(f.done() for f in futures) < count // 3:
+            time.sleep(0.01)
+        srv.stop(signal.SIGKILL)
+        for f in futures:
+            f.result()
+    return outcomes
+
+
+@pytest.mark.parametrize("keyed", [True, False], ids=["with-keys", "without-keys"])
+def test_retries_after_sigkill(server, keyed) -> None:
+    incident = scenario.open_incident(server)
+    outcomes = submit_many(server, incident, keyed, 60)
+    acknowledged = {text: i for text, i in outcomes.items() if i}
+    lost = [text for text, i in outcomes.items() if i is None]
+    assert acknowledged and lost, "the kill did not fall within the run"
+    server.start()
+    client = Client(server, incident)
+    for text in lost:
+        n = text.split()[1]
+        response = until_accepted(client, text, f"fact-{n}" if keyed else None)
+        if keyed and response.json().get("recovered"):
+            acknowledged[text] = response.json()["id"]
+    on_board = client.facts_on_board()
+    assert set(acknowledged.values()) <= set(on_board)  # no acknowledged write lost
+    if keyed:  # each fact exactly once
+        assert len(on_board) == len(outcomes)
+    server.stop()
+    assert projections_check(server.settings).returncode == 0
