@@ -450,6 +450,6 @@ def test_every_desk_passes_axe_in_both_languages(desks, page):
     expect(page.locator("#connection")).to_have_text("Connected")
     assert serious(axe.run(page, options=WCAG_21_AA)) == [], "English"
     page.get_by_role("link", name="Inbox").click()
-    expect(page.locator("#count")).to_have_text("Showing 1 of 1 inquiries.")
+    expect(page.locator("#count")).to_have_text("Showing 1 of 1 inquiry.")
     page.get_by_role("link", name="Norsk (bokmål)").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Innboks")

@@ -211,6 +211,16 @@ def test_the_boil_water_incident_from_the_pages_alone(served, browser):
     # One sighting is said in the singular on the board ("1 observasjon").
     sightings = leader.locator("[data-rumour] [data-field='sightings']")
     expect(sightings).to_have_text("1 observasjon")
+    # "Skriv korrigering" starts a post on the rumour's channel, beside the website.
+    card.get_by_role("link", name="Skriv korrigering").click()
+    desk_ready(comms)
+    expect(comms.locator("#correcting")).to_contain_text("Vannet er giftig selv etter koking.")
+    expect(comms.get_by_label("Facebook", exact=True)).to_be_checked()
+    expect(comms.get_by_label("Tekst for Facebook")).to_have_value(
+        re.compile("^«Vannet er giftig selv etter koking.» stemmer ikke.")
+    )
+    comms.go_back()
+    desk_ready(comms)
     card.get_by_role("button", name="Vurder").click()
     comms.locator("#dlg-assess").get_by_label("Vurdering").select_option("false")
     comms.locator("#dlg-assess").get_by_role("button", name="Lagre").click()

@@ -58,15 +58,32 @@ export function when(iso) {
     { dateStyle: "short", timeStyle: "short" });
 }
 
+// The answer goes where the eye is: under the form (or inside the open dialog)
+// that has the focus, else to the regions at the top, which stay in view.
+const home = statusRegion ? document.createComment("feedback") : null;
+statusRegion?.before(home);
+
+function placeRegions() {
+  const form = document.activeElement?.closest?.("form");
+  const spot = form && !form.matches("[role=search], .incident-pick") ? form : null;
+  if (spot && statusRegion.parentNode !== spot) spot.append(statusRegion, noticeRegion);
+  else if (!spot && home.nextSibling !== statusRegion) home.after(statusRegion, noticeRegion);
+}
+
 export function say(text) {
   noticeRegion.textContent = "";
   statusRegion.textContent = "";
-  // A fresh text node each time, so a screen reader announces a repeat too.
-  requestAnimationFrame(() => { statusRegion.textContent = text; });
+  // A fresh text node each time, so a screen reader announces a repeat too;
+  // placed after a dialog has closed and the focus is back where the person was.
+  requestAnimationFrame(() => {
+    placeRegions();
+    statusRegion.textContent = text;
+  });
 }
 
 export function complain(text) {
   statusRegion.textContent = "";
+  placeRegions();
   noticeRegion.textContent = text;
 }
 

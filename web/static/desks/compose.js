@@ -254,10 +254,32 @@ function renderPosts() {
   })), postCard);
 }
 
+// Opened from a rumour ("Skriv korrigering"): the rumour's channel is ticked
+// beside the website, and each draft starts with the correction.
+const rumourId = new URLSearchParams(location.search).get("rumour");
+let rumourStarted = false;
+
+function startCorrection() {
+  const rumour = incident.rumours?.[rumourId];
+  if (!rumour || rumourStarted) return;
+  rumourStarted = true;
+  const box = boxes.find((b) => b.value === rumour.channel);
+  if (box) box.checked = true;
+  syncDrafts();
+  for (const area of drafts.querySelectorAll("textarea")) {
+    if (!area.value) area.value = t("rumour_correction_start", { claim: rumour.claim });
+    area.dispatchEvent(new Event("input"));
+  }
+  const note = document.getElementById("correcting");
+  note.textContent = t("rumour_correcting", { claim: rumour.claim });
+  note.hidden = false;
+}
+
 if (root && incidentId) {
   syncDrafts();
   follow((doc) => {
     incident = doc;
+    if (rumourId) startCorrection();
     factPicker(picker, incident, "cites");
     renderLinkChoice();
     renderPosts();
