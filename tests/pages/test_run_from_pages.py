@@ -102,6 +102,8 @@ def test_the_boil_water_incident_from_the_pages_alone(served, browser):
     vav.get_by_label("Jeg går god for").check()
     vav.get_by_role("button", name="Send inn").click()
     expect(vav.locator("[data-fact]")).to_have_attribute("data-status", "verified")
+    # The confirmation is under the form that was used.
+    expect(vav.locator("#submit-fact #status")).to_have_text("Faktaopplysningen er sendt inn.")
 
     # The leader's board says what needs action, marks what changed, and counts
     # the unseen change in the tab title until the tab is looked at.
@@ -135,9 +137,8 @@ def test_the_boil_water_incident_from_the_pages_alone(served, browser):
     desk_ready(comms)
     comms.get_by_label("Facebook", exact=True).check()
     comms.get_by_label("Tekst for Nettsiden").fill("Kokevarsel for Furuset og Grorud: kok vannet.")
-    comms.get_by_label("Tekst for Facebook").fill(
-        "Kok vannet på Furuset og Grorud. Les mer på nettsiden."
-    )
+    facebook = "Kok vannet på Furuset og Grorud. Les mer på nettsiden."
+    comms.get_by_label("Tekst for Facebook").fill(facebook)
     comms.locator("#compose-facts").get_by_label("Kok vannet i minst ett minutt.").check()
     comms.get_by_role("button", name="Send til godkjenning").click()
     expect(comms.locator("#posts [data-status='draft']")).to_have_count(2)
@@ -221,6 +222,15 @@ def test_the_boil_water_incident_from_the_pages_alone(served, browser):
     )
     comms.go_back()
     desk_ready(comms)
+    # Recording a correction before the rumour is assessed is refused, and the
+    # refusal shows inside the open dialog, not behind it.
+    card.get_by_role("button", name="Registrer korrigering").click()
+    correct = comms.locator("#dlg-correct")
+    correct.get_by_label("Innlegget eller svaret").select_option(label=f"Facebook: {facebook}")
+    correct.get_by_role("button", name="Lagre").click()
+    expect(correct.locator("#notice")).to_be_visible()
+    expect(correct.locator("#notice")).not_to_be_empty()
+    correct.get_by_role("button", name="Avbryt").click()
     card.get_by_role("button", name="Vurder").click()
     comms.locator("#dlg-assess").get_by_label("Vurdering").select_option("false")
     comms.locator("#dlg-assess").get_by_role("button", name="Lagre").click()
