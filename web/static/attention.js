@@ -74,8 +74,10 @@ function needs(incident) {
 function render() {
   if (!panel) return;
   const live = incidents.filter((i) => i.phase !== "closed");
-  const blocks = live.map((incident) => {
-    const items = needs(incident);
+  // Incidents with something waiting first; the calm ones after, in a line each.
+  const blocks = live.map((incident) => [incident, needs(incident)])
+    .sort(([, a], [, b]) => (b.length > 0) - (a.length > 0))
+    .map(([incident, items]) => {
     return el("div", { class: "attention-incident", "data-attention": incident.id },
       el("h3", {}, el("a", { href: `/incidents/${incident.id}` }, incident.title)),
       items.length ? el("ul", { class: "needs" }, items) : el("p", { class: "empty" }, t("attention_nothing")));

@@ -590,7 +590,8 @@ function connect() {
   const params = new URLSearchParams();
   if (root.dataset.incident) params.set("incident", root.dataset.incident); // one incident's page
   if (position !== null) params.set("since", position);
-  const socket = new WebSocket(`${scheme}://${location.host}/ws/board?${params}`);
+  const query = params.toString();
+  const socket = new WebSocket(`${scheme}://${location.host}/ws/board${query ? `?${query}` : ""}`);
   setConnection("connecting", label("connecting"));
   socket.addEventListener("open", () => {
     retryDelay = 500;
