@@ -6,7 +6,7 @@
 // GET /api/incidents/{id}/load, fetched when an incident changes and every
 // 30 seconds, so those rules are written once, on the server.
 
-import { text } from "./lib/texts.js";
+import { moment, text } from "./lib/texts.js";
 
 const catalogue = JSON.parse(document.getElementById("labels").textContent);
 const labels = catalogue.ui;
@@ -70,7 +70,7 @@ function number(n) {
 // ---- time ----------------------------------------------------------------
 
 function when(iso) {
-  return new Date(iso).toLocaleString(locale, { dateStyle: "short", timeStyle: "short" });
+  return moment(iso);
 }
 
 function span(minutes) {

@@ -3,7 +3,7 @@
 // JSON API, the live incident over the board websocket, and lists that are
 // re-rendered without losing the keyboard focus.
 
-import { text } from "../lib/texts.js";
+import { moment, text } from "../lib/texts.js";
 
 const catalogue = JSON.parse(document.getElementById("labels").textContent);
 export const root = document.getElementById("desk");
@@ -53,9 +53,7 @@ export function el(tag, attrs = {}, ...children) {
 }
 
 export function when(iso) {
-  if (!iso) return "";
-  return new Date(iso).toLocaleString(document.documentElement.lang === "nb" ? "nb-NO" : "en-GB",
-    { dateStyle: "short", timeStyle: "short" });
+  return moment(iso);
 }
 
 // The answer goes where the eye is: under the form (or inside the open dialog)

@@ -11,3 +11,20 @@ export function text(texts, key, params = {}) {
   const template = one ?? texts[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
 }
+
+// A moment as the server's pages write it (Babel, reports/narrate.py): Oslo
+// time, "1. des. 2026 kl. 10:07" or "1 Dec 2026, 10:07", whatever the
+// browser's own time zone.
+const english = document.documentElement.lang !== "nb";
+const parts = new Intl.DateTimeFormat(english ? "en-GB" : "nb-NO", {
+  timeZone: "Europe/Oslo", day: "numeric", month: "short", year: "numeric",
+  hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+});
+
+export function moment(iso) {
+  if (!iso) return "";
+  const p = Object.fromEntries(parts.formatToParts(new Date(iso)).map((part) => [part.type, part.value]));
+  const month = p.month.replace(/\.$/, "");
+  return english ? `${p.day} ${month} ${p.year}, ${p.hour}:${p.minute}`
+    : `${p.day}. ${month}. ${p.year} kl. ${p.hour}:${p.minute}`;
+}
