@@ -186,6 +186,9 @@ def test_the_boil_water_incident_from_the_pages_alone(served, browser):
     expect(rows.first).to_contain_text(re.compile(r"\d+ min gammel · \d+ min igjen"))
     rows.first.get_by_role("button").click()
     expect(comms.locator(".same-person")).to_contain_text("Og hva med Grorud?")
+    # Times as the server writes them: Oslo time, one format ("1. des. 2026 kl. 10:07").
+    received = re.compile(r"\d{1,2}\. \w+\.? \d{4} kl\. \d{2}:\d{2}")
+    expect(comms.locator("#detail .facts-list")).to_contain_text(received)
     answer = comms.get_by_label("Svartekst").first
     answer.fill("Ja, Furuset er med. Kok vannet i minst ett minutt.")
     comms.locator("#answer-facts").get_by_label("Kok vannet i minst ett minutt.").check()

@@ -24,7 +24,6 @@ const parts = new Intl.DateTimeFormat(english ? "en-GB" : "nb-NO", {
 export function moment(iso) {
   if (!iso) return "";
   const p = Object.fromEntries(parts.formatToParts(new Date(iso)).map((part) => [part.type, part.value]));
-  const month = p.month.replace(/\.$/, "");
-  return english ? `${p.day} ${month} ${p.year}, ${p.hour}:${p.minute}`
-    : `${p.day}. ${month}. ${p.year} kl. ${p.hour}:${p.minute}`;
+  return english ? `${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute}`
+    : `${p.day}. ${p.month} ${p.year} kl. ${p.hour}:${p.minute}`;
 }
