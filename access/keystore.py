@@ -194,8 +194,8 @@ class KeyStore:
         if found is not None:
             return found
         with self.engine.connect() as conn:
-            row = conn.execute(_row(item, part)).first()
-        found = _cached(row.key) if row else MISSING
+            stored = conn.execute(_row(item, part)).first()
+        found = _cached(stored.key) if stored else MISSING
         with self._lock:
             self._keys[(item, part)] = found
         return found

@@ -13,9 +13,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from server.settings import Settings
+
+if TYPE_CHECKING:  # imported where used, so `crisis --help` starts fast
+    from crisis.log import CrisisLog
+    from projections.runner import Projections
+    from projections.store import ViewStore
 
 DEFAULT_DEMO_DIR = "demo-data"
 DEFAULT_DEMO_PASSWORD = "kokevarsel"
@@ -207,6 +212,7 @@ def _rebuild(args: argparse.Namespace) -> int:
         if held is None:
             return _server_running(settings)
         started = time.monotonic()
+        live: str | Path
         if settings.on_postgres:  # the server is stopped: rebuild the tables in place
             live = "PostgreSQL"
             projections = _rebuilt_into(settings, ViewStore(settings.views_url))
@@ -215,7 +221,7 @@ def _rebuild(args: argparse.Namespace) -> int:
             fresh = live.with_name(live.name + ".new")
             remove_sqlite(fresh)
             projections = _rebuilt_into(settings, ViewStore(sqlite_url(fresh)))
-            replace_sqlite(fresh, live)
+            replace_sqlite(fresh, settings.views_path)
     for name, status in projections.status().items():
         rows = _rows(len(projections[name].model.rows))
         print(f"crisis: rebuilt {name}: {rows}, log position {status['position']}")
@@ -255,7 +261,7 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rebuilt_into(settings: Settings, store: object) -> object:
+def _rebuilt_into(settings: Settings, store: ViewStore) -> Projections:
     from projections.rebuild import rebuild
 
     try:
@@ -266,7 +272,7 @@ def _rebuilt_into(settings: Settings, store: object) -> object:
 
 
 @contextmanager
-def _event_log(settings: Settings) -> Iterator[object]:
+def _event_log(settings: Settings) -> Iterator[CrisisLog]:
     from crisis.log import CrisisLog
 
     events = CrisisLog(env=settings.event_store_env)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from access.accounts import Accounts
 from crisis.facts.service import approve_fact, correct_fact, submit_fact
 from crisis.incidents.service import open_incident, switch_crisis_mode, switch_four_eyes
@@ -70,7 +72,7 @@ def _scenario(log: CrisisLog, people: dict[str, Actor]) -> None:
     switch_crisis_mode(log, comms, incident, on=True, sla_minutes=30)
     switch_four_eyes(log, editor, incident, on=True)
 
-    def fact(text: str) -> object:
+    def fact(text: str) -> UUID:
         return submit_fact(log, vav, incident_id=incident, text=text, verify=True).id
 
     found = fact("E. coli er påvist i vannprøver fra Grorud høydebasseng etter kraftig regn.")
@@ -145,7 +147,7 @@ def _scenario(log: CrisisLog, people: dict[str, Actor]) -> None:
     _rumours_and_inquiries(log, comms, incident)
 
 
-def _rumours_and_inquiries(log: CrisisLog, comms: Actor, incident: object) -> None:
+def _rumours_and_inquiries(log: CrisisLog, comms: Actor, incident: UUID) -> None:
     for phrase in ("giftig", "hele byen"):
         add_watch_phrase(log, comms, incident, phrase=phrase)
     rumour = record_rumour(

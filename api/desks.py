@@ -113,7 +113,7 @@ def _desk(
     key: str,
     incident: str | None,
     pick_incident: bool = True,
-    **context: object,
+    **context: Any,
 ) -> Response:
     actor = actor_or_none(request)
     if actor is None:

@@ -185,9 +185,9 @@ def report_json(incident_id: str, request: Request, actor: Reviewer) -> dict[str
 
 @router.get("/review", include_in_schema=False)
 def index_page(request: Request) -> Response:
-    actor, refused = _reviewer(request)
-    if refused:
-        return refused
+    actor = _reviewer(request)
+    if isinstance(actor, Response):
+        return actor
     lang = _lang(request)
     opened = views(request).incidents()
     return templates.TemplateResponse(
@@ -204,9 +204,9 @@ def review_page(
     kind: Annotated[list[str] | None, Query()] = None,
     page: Annotated[int, Query(ge=0, le=LAST // PAGE)] = 0,
 ) -> Response:
-    actor, refused = _reviewer(request)
-    if refused:
-        return refused
+    actor = _reviewer(request)
+    if isinstance(actor, Response):
+        return actor
     review, lang = views(request), _lang(request)
     doc, figures = review.final(incident_id), review.figures(incident_id)
     if doc is None:
@@ -245,8 +245,8 @@ def review_page(
 @router.get("/review/{incident_id}/report.html", include_in_schema=False)
 def report_page(incident_id: str, request: Request) -> Response:
     """The printable, self-contained report, as `crisis review` writes it."""
-    _actor, refused = _reviewer(request)
-    if refused:
+    refused = _reviewer(request)
+    if isinstance(refused, Response):
         return refused
     channels = channel_names(runtime(request).log)
     data = report_data(views(request), incident_id, _lang(request), channels)
@@ -269,16 +269,16 @@ def _report_policy(html: str) -> str:
     )
 
 
-def _reviewer(request: Request) -> tuple[Actor | None, Response | None]:
+def _reviewer(request: Request) -> Actor | Response:
     """The logged-in person allowed to review, or the response to give instead."""
     actor = actor_or_none(request)
     if actor is None:
-        return None, RedirectResponse("/login", status_code=303)
+        return RedirectResponse("/login", status_code=303)
     try:
         actor.require("review")
     except CrisisError as refused:
-        return actor, _message(request, refused.status, refused.code, **refused.params)
-    return actor, None
+        return _message(request, refused.status, refused.code, **refused.params)
+    return actor
 
 
 def _message(request: Request, status: int, code: str, **params: object) -> HTMLResponse:

@@ -132,6 +132,8 @@ async def _baseline_rounds(
     base = server.url.replace("http", "ws")
     await clients.open(base + "/board", n)
     start = POSITION.search(message)
+    if start is None:
+        raise ValueError("the message carries no position to vary")
     async with connect(base + "/publish", max_size=None) as publisher:
         stop = time.monotonic() + seconds
         for position in range(1, rounds + 1):
@@ -158,12 +160,12 @@ def fanout(
     """For each N: (crisis, baseline). The incident already holds `inquiries`
     inquiries, so the change message is the size of a live incident's doc."""
     incident = open_incidents(store, 1)[0]
-    out = []
+    out: list[tuple[Latencies, bytes]] = []
     with servers.crisis(store) as server:
         _preload(server, incident, inquiries)
         for n in sizes:
             ours, message = asyncio.run(_crisis_rounds(server, incident, n, rounds, seconds))
-            out.append([ours, message])
+            out.append((ours, message))
     results = []
     with servers.baseline_ws(folder) as server:
         for (ours, message), n in zip(out, sizes, strict=True):

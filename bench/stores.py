@@ -10,6 +10,7 @@ import sqlite3
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from eventsourcing.persistence import StoredEvent
 
 from access.accounts import Accounts
 from bench import generate
+from crisis.clock import Clock
 from crisis.log import CrisisLog
 from crisis.people.model import Actor, Role
 from server.settings import Settings
@@ -41,7 +43,7 @@ class Store:
     settings: Settings
     people: dict[str, Actor]
 
-    def log(self, clock: object = None) -> CrisisLog:
+    def log(self, clock: Clock | None = None) -> CrisisLog:
         return CrisisLog(env=self.settings.event_store_env, clock=clock)
 
 
@@ -97,7 +99,7 @@ def people_of(store: Store) -> generate.People:
     )
 
 
-def cached_log(size: int, say: callable = print) -> tuple[Path, int]:
+def cached_log(size: int, say: Callable[[str], object] = print) -> tuple[Path, int]:
     """The generated log of `size` events as an SQLite file (made once), and its count."""
     folder = CACHE / f"log-{size}-v{generate.VERSION}"
     done = folder / "events.count"
@@ -122,7 +124,7 @@ def cached_log(size: int, say: callable = print) -> tuple[Path, int]:
     return folder / "events.sqlite", int(done.read_text())
 
 
-def load_log(store: Store, size: int, say: callable = print) -> int:
+def load_log(store: Store, size: int, say: Callable[[str], object] = print) -> int:
     """Put the cached log of `size` events into the store; returns the event count."""
     source, count = cached_log(size, say)
     if not store.settings.on_postgres:

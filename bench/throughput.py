@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import httpx
 from eventsourcing.application import Application
@@ -176,7 +176,7 @@ def webhook(stores: Stores, load: Load, per_delivery: int = 100) -> tuple[Rate, 
 
 def _save_batches(store: Store, load: Load, size: int) -> Rate:
     """The library alone: `save` of `size` new aggregates per call, one caller."""
-    app = Application(env=store.settings.event_store_env)
+    app: Application[UUID] = Application(env=store.settings.event_store_env)
     rate = Rate()
     incident = uuid4()
     start = time.monotonic()

@@ -49,7 +49,7 @@ class Settings:
         """The event log's settings, with its key store for personal data in
         the accounts database (outside the log, see `crisis.privacy.model`)."""
         keys = {"KEY_STORE_URL": self.accounts_url}
-        if not self.on_postgres:
+        if self.database_url is None:
             return {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": str(self.data_dir / "events.sqlite"),
@@ -67,7 +67,7 @@ class Settings:
         }
 
     def _sqlalchemy_url(self, sqlite_file: str) -> str:
-        if self.on_postgres:
+        if self.database_url is not None:
             return "postgresql+psycopg://" + self.database_url.split("://", 1)[1]
         return f"sqlite:///{self.data_dir / sqlite_file}"
 

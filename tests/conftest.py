@@ -59,9 +59,7 @@ class Authenticator:
         if secret is None:
             return None
         totp = pyotp.TOTP(secret)
-        step = max(
-            totp.timecode(now or datetime.now(UTC)), self.last.get(username, -9) + 1
-        )
+        step = max(totp.timecode(now or datetime.now(UTC)), self.last.get(username, -9) + 1)
         self.last[username] = step
         return totp.generate_otp(step)
 
