@@ -14,8 +14,6 @@ has forgotten keys since (a counter in the same database).
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import logging
 import os
 import threading
@@ -41,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
-from crisis.privacy.model import PARTS, Sealed
+from crisis.privacy.model import PARTS, Sealed, pseudonym
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +97,7 @@ class KeyStore:
     # Vault
 
     def subject(self, channel: str, handle: str) -> UUID:
-        name = f"{channel}\n{' '.join(handle.split()).casefold()}".encode()
-        return UUID(bytes=hmac.new(self._pepper, name, hashlib.sha256).digest()[:16])
+        return pseudonym(self._pepper, channel, handle)
 
     def seal(self, item: UUID, part: str, subject: UUID, text: str) -> Sealed:
         key = self._key_for(item, part, subject)

@@ -17,6 +17,7 @@ from crisis.log import CrisisLog
 from crisis.people.model import Actor, Role
 from crisis.posts.service import approve_post, draft_post, publish_post, retract_post
 from crisis.rumours.service import add_watch_phrase, assess_rumour, record_rumour, sight_rumour
+from server.runtime import open_log
 from server.settings import Settings
 
 # Editors and admins must log in with a second factor. The demo users come
@@ -39,7 +40,7 @@ DEMO_USERS = (
 
 def load(settings: Settings, password: str) -> bool:
     """Load the demo users and scenario; False if the store is not empty."""
-    log = CrisisLog(env=settings.event_store_env)
+    log = open_log(settings)
     accounts = Accounts(settings.accounts_url)
     try:
         if log.max_position():

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from eventsourcing.application import Application
 from eventsourcing.persistence import StoredEvent
 
 from access.accounts import Accounts
@@ -21,6 +22,7 @@ from bench import generate
 from crisis.clock import Clock
 from crisis.log import CrisisLog
 from crisis.people.model import Actor, Role
+from server.runtime import open_log
 from server.settings import Settings
 
 CACHE = Path(__file__).parent / ".cache"
@@ -44,7 +46,7 @@ class Store:
     people: dict[str, Actor]
 
     def log(self, clock: Clock | None = None) -> CrisisLog:
-        return CrisisLog(env=self.settings.event_store_env, clock=clock)
+        return open_log(self.settings, clock)
 
 
 class Stores:
@@ -131,7 +133,7 @@ def load_log(store: Store, size: int, say: Callable[[str], object] = print) -> i
         shutil.copyfile(source, store.settings.data_dir / "events.sqlite")
         return count
     say(f"copying {count:,} events into PostgreSQL ...")
-    cached = CrisisLog(
+    cached: Application[uuid.UUID] = Application(
         env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(source)}
     )
     log = store.log()

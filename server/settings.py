@@ -46,18 +46,15 @@ class Settings:
 
     @property
     def event_store_env(self) -> dict[str, str]:
-        """The event log's settings, with its key store for personal data in
-        the accounts database (outside the log, see `crisis.privacy.model`)."""
-        keys = {"KEY_STORE_URL": self.accounts_url}
+        """The event log's settings (its key store is the accounts database's,
+        see `server.runtime.open_log`)."""
         if self.database_url is None:
             return {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": str(self.data_dir / "events.sqlite"),
-                **keys,
             }
         url = urlsplit(self.database_url)
         return {
-            **keys,
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": url.path.lstrip("/"),
             "POSTGRES_HOST": url.hostname or "127.0.0.1",

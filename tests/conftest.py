@@ -27,6 +27,7 @@ from api.app import create_app
 from crisis.clock import ManualClock
 from crisis.log import CrisisLog
 from crisis.people.model import Actor, Role
+from server.runtime import open_log
 from server.settings import Settings
 
 PASSWORD = "test-password-123"
@@ -143,7 +144,7 @@ def people(settings: Settings, _accounts_file: tuple[Path, dict[str, Actor]]) ->
 
 @pytest.fixture
 def log(settings: Settings, clock: ManualClock) -> Iterator[CrisisLog]:
-    app = CrisisLog(env=settings.event_store_env, clock=clock)
+    app = open_log(settings, clock)
     yield app
     app.close()
 

@@ -404,7 +404,7 @@ def test_a_retracted_post_is_withheld_and_its_apology_shown(api, clock):
             "public/incident.html",
             "nb",
             i=public,
-            channels=where_to_ask(api.client.app.state.runtime.log, "nb"),
+            channels=where_to_ask(api.client.app.state.runtime.channels.all(), "nb"),
         ),
         "updates": atom.updates([public], feed, pub, texts["nb"]).decode(),
         "cap feed": atom.cap([public], feed, pub, texts["nb"]).decode(),
