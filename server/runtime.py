@@ -77,3 +77,4 @@ class Runtime:
         self.projections.stop()
         self.projections.store.close()
         self.log.close()
+        self.accounts.engine.dispose()

@@ -14,7 +14,7 @@ from lxml import etree
 from api.public import render, where_to_ask
 from projections.public import Publisher, atom, cap, public_incident
 from tests import scenario
-from tests.conftest import USERS
+from tests.fixtures.users import USERS
 from web.texts import catalogue
 
 CAP_XSD = xmlschema.XMLSchema(Path(__file__).parent.parent / "standards" / "CAP-v1.2.xsd")

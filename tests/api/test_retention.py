@@ -19,7 +19,7 @@ from projections.store import ViewStore
 from server.runtime import open_log
 from server.settings import Settings
 from tests import flow, scenario
-from tests.conftest import store_options
+from tests.fixtures.stores import store_options
 from tests.flow import refuses
 
 

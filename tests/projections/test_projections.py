@@ -27,7 +27,7 @@ from projections.view import View
 from server.runtime import open_log
 from server.settings import Settings
 from tests import scenario
-from tests.conftest import store_options
+from tests.fixtures.stores import store_options
 from tests.scenario import INCIDENT
 
 
