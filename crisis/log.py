@@ -14,14 +14,15 @@ personal data would be sealed under keys that vanish with the process).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
 
 from crisis.clock import Clock, SystemClock
 from crisis.errors import Conflict, NotFound
@@ -29,6 +30,10 @@ from crisis.privacy.memory import MemoryVault
 from crisis.privacy.model import SealedAsDict, Vault
 
 A = TypeVar("A", bound=Aggregate)
+Write = tuple[str, int, str]  # item id, version, event time (ISO)
+# Told what a command is about to save, just before the save (the caller's
+# context, e.g. an idempotency key noting what its command writes).
+recording: ContextVar[Callable[[list[Write]], None] | None] = ContextVar("recording", default=None)
 GROUP_MAX = 500  # commands saved together in one transaction, at most
 
 
@@ -82,6 +87,13 @@ class CrisisLog(Application[UUID]):
         super().close()
         self.vault.close()
 
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        """Every save, grouped or not, first keeps the keys its events were
+        sealed with (one key store transaction, `Vault.keep`): no event
+        reaches the log before its key."""
+        self.vault.keep(processing_event.events)
+        return super()._record(processing_event)
+
     def on_saved(self, listener: Callable[[int], None]) -> None:
         self._listeners.append(listener)
 
@@ -106,6 +118,9 @@ class CrisisLog(Application[UUID]):
         conflict is retried caller by caller, so only the stale one fails.
         """
         pending = _Pending([e for item in items for e in item.collect_events()])
+        note = recording.get()
+        if note is not None and pending.events:
+            note([_write(e) for e in pending.events])
         with self._queue_lock:
             self._queue.append(pending)
         while not pending.done.wait(0 if self._try_to_lead() else 0.05):
@@ -158,6 +173,15 @@ class CrisisLog(Application[UUID]):
         for pending in batch:
             pending.done.set()
 
+    def holds(self, writes: Iterable[Write]) -> bool:
+        """Whether every one of these writes is in the log (the same event, not
+        another saved at that version since)."""
+        for item_id, version, at in writes:
+            found = self.recorder.select_events(UUID(item_id), gt=version - 1, lte=version, limit=1)
+            if not found or _write(self.mapper.to_domain_event(found[0]))[2] != at:
+                return False
+        return True
+
     def _current(self, item_id: UUID) -> dict[str, int]:
         """The stored version of an item someone else saved first, for the 409."""
         try:
@@ -173,3 +197,7 @@ def _memory_vault(env: Mapping[str, str]) -> Vault:
     if env.get("PERSISTENCE_MODULE", "eventsourcing.popo") != "eventsourcing.popo":
         raise ValueError("a stored event log needs its key store: pass vault=")
     return MemoryVault()
+
+
+def _write(event: Any) -> Write:
+    return (str(event.originator_id), event.originator_version, event.timestamp.isoformat())

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 from uuid import UUID
 
 from crisis.privacy.model import PARTS, Sealed, pseudonym
@@ -35,6 +36,9 @@ class MemoryVault:
         box = secrets.token_hex(16)
         self._texts.setdefault((item, part), {})[box] = text
         return Sealed(item, part, box=box)
+
+    def keep(self, events: Sequence[Any]) -> None:
+        pass  # kept when sealed: nothing outlives the process anyway
 
     def open(self, sealed: Sealed) -> str | None:
         if (sealed.item, sealed.part) in self._forgotten:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID
@@ -91,7 +91,14 @@ class Vault(Protocol):
         ...
 
     def seal(self, item: UUID, part: str, subject: UUID, text: str) -> Sealed:
-        """Encrypt under the key of (item, part), made on first use and tagged with the subject."""
+        """Encrypt under the key of (item, part), made on first use and tagged
+        with the subject; a new key is stored by `keep`."""
+        ...
+
+    def keep(self, events: Sequence[Any]) -> None:
+        """Store the keys made for these events' sealed values, before the
+        events are saved (the log calls it on every save): sealing itself
+        writes nothing, so a batch of inquiries costs one key store write."""
         ...
 
     def open(self, sealed: Sealed) -> str | None:
