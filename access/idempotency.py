@@ -38,7 +38,6 @@ KEEP = timedelta(hours=48)
 LEASE = timedelta(seconds=10)
 
 
-
 @dataclass(frozen=True)
 class Answer:
     status: int
@@ -141,4 +140,3 @@ class IdempotencyKeys:
     @staticmethod
     def _is(actor_id: str, key: str) -> tuple:
         return (idempotency_keys.c.actor_id == actor_id, idempotency_keys.c.key == key)
-

@@ -13,9 +13,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from server.settings import DataFolderError, Settings
+
+if TYPE_CHECKING:  # imported where used, so `crisis --help` starts fast
+    from crisis.log import CrisisLog
+    from projections.runner import Projections
+    from projections.store import ViewStore
 
 DEFAULT_DEMO_DIR = "demo-data"
 DEFAULT_DEMO_PASSWORD = "kokevarsel"
@@ -236,6 +241,7 @@ def _rebuild(args: argparse.Namespace) -> int:
         if held is None:
             return _server_running(settings)
         started = time.monotonic()
+        live: str | Path
         if settings.on_postgres:  # the server is stopped: rebuild the tables in place
             live = "PostgreSQL"
             projections = _rebuilt_into(settings, ViewStore(settings.views_url))
@@ -244,7 +250,7 @@ def _rebuild(args: argparse.Namespace) -> int:
             fresh = live.with_name(live.name + ".new")
             remove_sqlite(fresh)
             projections = _rebuilt_into(settings, ViewStore(sqlite_url(fresh)))
-            replace_sqlite(fresh, live)
+            replace_sqlite(fresh, settings.views_path)
     for name, status in projections.status().items():
         rows = _rows(len(projections[name].model.rows))
         print(f"crisis: rebuilt {name}: {rows}, log position {status['position']}")
@@ -284,7 +290,7 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rebuilt_into(settings: Settings, store: object) -> object:
+def _rebuilt_into(settings: Settings, store: ViewStore) -> Projections:
     from projections.rebuild import rebuild
 
     try:
@@ -295,10 +301,11 @@ def _rebuilt_into(settings: Settings, store: object) -> object:
 
 
 @contextmanager
-def _event_log(settings: Settings) -> Iterator[object]:
-    from crisis.log import CrisisLog
+def _event_log(settings: Settings) -> Iterator[CrisisLog]:
 
-    events = CrisisLog(env=settings.event_store_env)
+    from server.runtime import open_log
+
+    events = open_log(settings)
     try:
         yield events
     finally:
@@ -381,9 +388,9 @@ def _replay(args: argparse.Namespace) -> int:
     import json
     from datetime import datetime
 
-    from crisis.log import CrisisLog
     from projections.replay import board_at
     from projections.store import ViewStore
+    from server.runtime import open_log
 
     position, at = None, None
     if args.at.isdigit():
@@ -401,7 +408,7 @@ def _replay(args: argparse.Namespace) -> int:
             print("crisis: give the time with its offset, e.g. +01:00", file=sys.stderr)
             return 2
     settings = _settings(args)
-    log, store = CrisisLog(env=settings.event_store_env), ViewStore(settings.views_url)
+    log, store = open_log(settings), ViewStore(settings.views_url)
     try:
         moment = board_at(log, store, position=position, at=at, incident=args.incident)
     finally:
@@ -414,17 +421,17 @@ def _replay(args: argparse.Namespace) -> int:
 def _review(args: argparse.Namespace) -> int:
     import json
 
-    from crisis.log import CrisisLog
+    from crisis.channels.service import list_channels
     from projections.review import ReviewViews
     from projections.store import ViewStore
-    from reports.narrate import channel_names
     from reports.review import render_report, report_data
+    from server.runtime import open_log
     from web import template_environment
 
     settings = Settings.from_env(args.data_dir, args.database_url)
-    log, store = CrisisLog(env=settings.event_store_env), ViewStore(settings.views_url)
+    log, store = open_log(settings), ViewStore(settings.views_url)
     try:
-        channels = channel_names(log)
+        channels = {c.key: c.name for c in list_channels(log)}
         data = report_data(ReviewViews(log, store), args.incident, args.lang, channels)
         if data is None:
             print(f"crisis: no incident {args.incident!r} in the log", file=sys.stderr)
@@ -446,17 +453,17 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _retention(args: argparse.Namespace) -> int:
-    from crisis.log import CrisisLog
     from projections.replay import board_at
     from projections.store import ViewStore
     from server.retention import erase_due
+    from server.runtime import open_log
 
     settings = _settings(args)
     days = settings.retention_days if args.days is None else args.days
     if days < 0:
         print("crisis: --days cannot be negative", file=sys.stderr)
         return 2
-    log, store = CrisisLog(env=settings.event_store_env), ViewStore(settings.views_url)
+    log, store = open_log(settings), ViewStore(settings.views_url)
     try:
         board = board_at(log, store).board  # as of the end of the log, whatever the server saw
         erased = erase_due(log, board.incidents.values(), days)
@@ -468,13 +475,13 @@ def _retention(args: argparse.Namespace) -> int:
 
 
 def _checkpoints(args: argparse.Namespace) -> int:
-    from crisis.log import CrisisLog
     from projections.replay import EVERY, board_at
     from projections.store import ViewStore
     from projections.timeline import Timeline
+    from server.runtime import open_log
 
     settings = Settings.from_env(args.data_dir, args.database_url)
-    log, store = CrisisLog(env=settings.event_store_env), ViewStore(settings.views_url)
+    log, store = open_log(settings), ViewStore(settings.views_url)
     try:
         position = board_at(log, store).position
         Timeline(store).catch_up(log)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import partial
 from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
@@ -67,7 +68,8 @@ class Idempotency:
         ).hexdigest()
         claim: Claim = await run_in_threadpool(keys.claim, actor.id, key, fingerprint)
         if claim.writes is not None:
-            if claim.writes and await run_in_threadpool(runtime(conn).log.holds, claim.writes):
+            held = await run_in_threadpool(partial(runtime(conn).log.holds, claim.writes))
+            if claim.writes and held:
                 await _recovered(scope, send, claim, conn)
                 return
             await run_in_threadpool(keys.retake, actor.id, key)
@@ -171,7 +173,8 @@ async def _recovered(scope: Scope, send: Send, claim: Claim, conn: HTTPConnectio
         (
             route.status_code or 200
             for path, route in api_routes(scope["app"])
-            if scope["method"] in route.methods and compile_path(path)[0].fullmatch(scope["path"])
+            if scope["method"] in (route.methods or ())
+            and compile_path(path)[0].fullmatch(scope["path"])
         ),
         200,
     )

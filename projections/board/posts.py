@@ -74,7 +74,7 @@ def _set(board: Board, e: Post.Event, **fields: object) -> Doc:
     return incident
 
 
-def _why(e: Post.Event) -> Doc:
+def _why(e: Post.Retracted | Post.Discarded) -> Doc:
     return {"reason": e.reason, "by": person(e.by), "at": iso(e.at)}
 
 

@@ -113,7 +113,9 @@ def _messages(incident_id: str, issued: list[Doc], phases: list[Doc]) -> list[Do
     """The CAP message history: the first published website post is the Alert,
     each later one (an apology included) an Update, and each entry into a
     resolved phase an all-clear Update; each references all before it."""
-    steps = [(moment(p["published_at"]), 0, p) for p in issued]
+    steps: list[tuple[datetime, int, Doc | int]] = [
+        (moment(p["published_at"]), 0, p) for p in issued
+    ]
     for n, phase in enumerate(phases):
         entering = phase["phase"] in CLEARED and (n == 0 or phases[n - 1]["phase"] not in CLEARED)
         if entering:
@@ -122,7 +124,7 @@ def _messages(incident_id: str, issued: list[Doc], phases: list[Doc]) -> list[Do
     for at, _, step in sorted(steps, key=lambda s: s[:2]):
         if isinstance(step, int) and not messages:
             continue  # nothing was issued yet, so there is nothing to clear
-        message = {
+        message: Doc = {
             "type": "Update" if messages else "Alert",
             "sent": cap_time(at),
             "phase": _phase_at(phases, at),

@@ -14,7 +14,7 @@ from lxml import etree
 from api.public import render, where_to_ask
 from projections.public import Publisher, atom, cap, public_incident
 from tests import scenario
-from tests.conftest import USERS
+from tests.fixtures.users import USERS
 from web.texts import catalogue
 
 CAP_XSD = xmlschema.XMLSchema(Path(__file__).parent.parent / "standards" / "CAP-v1.2.xsd")
@@ -404,7 +404,7 @@ def test_a_retracted_post_is_withheld_and_its_apology_shown(api, clock):
             "public/incident.html",
             "nb",
             i=public,
-            channels=where_to_ask(api.client.app.state.runtime.log, "nb"),
+            channels=where_to_ask(api.client.app.state.runtime.channels.all(), "nb"),
         ),
         "updates": atom.updates([public], feed, pub, texts["nb"]).decode(),
         "cap feed": atom.cap([public], feed, pub, texts["nb"]).decode(),
