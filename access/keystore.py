@@ -82,7 +82,11 @@ class KeyStore:
 
     def __init__(self, url: str) -> None:
         memory = url in ("sqlite://", "sqlite:///:memory:")
-        engine = create_engine(url, poolclass=StaticPool) if memory else create_engine(url)
+        engine = (
+            create_engine(url, poolclass=StaticPool)
+            if memory
+            else create_engine(url, pool_pre_ping=True)
+        )
         self.engine = use_wal(engine, synchronous="FULL", secure_delete=True)
         metadata.create_all(self.engine)
         self._pepper, self._seen = self._state()

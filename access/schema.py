@@ -13,9 +13,11 @@ from sqlalchemy import (
     DateTime,
     Engine,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
+    Text,
     inspect,
     text,
 )
@@ -82,6 +84,23 @@ api_tokens = Table(
     Column("last_used_at", DateTime(timezone=True)),
     Column("revoked_at", DateTime(timezone=True)),
     Column("revoked_by", String(200)),
+)
+
+
+# Answers to commands sent with an Idempotency-Key (see access.idempotency).
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("actor_id", String(36), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    # None while the command runs; then its answer.
+    Column("status", Integer),
+    Column("content_type", String(100)),
+    Column("body", LargeBinary),
+    # What the command was about to write to the log: (item id, version, time).
+    Column("writes", Text),
 )
 
 

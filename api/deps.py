@@ -61,7 +61,13 @@ def same_origin(conn: HTTPConnection) -> bool:
     if conn.headers.get("sec-fetch-site") in ("cross-site", "same-site"):
         return False
     origin = conn.headers.get("origin")
-    return origin is None or urlsplit(origin).netloc == conn.headers.get("host")
+    if origin is None:
+        return True
+    given = urlsplit(origin)
+    # http://host is another origin than https://host (a page on plain http
+    # must not act on the TLS site); a websocket's ws/wss pair with http/https.
+    scheme = {"ws": "http", "wss": "https"}.get(conn.url.scheme, conn.url.scheme)
+    return given.scheme == scheme and given.netloc == conn.headers.get("host")
 
 
 RECHECK_SECONDS = 60.0
@@ -153,7 +159,7 @@ class Gated:
 
 def commands_of(app: FastAPI) -> Iterator[Gated]:
     """Every HTTP route of the app with the command it declares."""
-    for path, route in _api_routes(app):
+    for path, route in api_routes(app):
         calls = [d.call for d in _dependants(route.dependant)]
         gates = [c.command for c in calls if isinstance(c, Allowed)]
         reasons = [c.reason for c in calls if isinstance(c, NotGated)]
@@ -167,7 +173,7 @@ def commands_of(app: FastAPI) -> Iterator[Gated]:
         )
 
 
-def _api_routes(app: FastAPI) -> Iterator[tuple[str, APIRoute]]:
+def api_routes(app: FastAPI) -> Iterator[tuple[str, APIRoute]]:
     contexts = getattr(routing, "iter_route_contexts", None)  # FastAPI >= 0.160 nests routers
     if contexts is None:
         yield from ((r.path, r) for r in app.routes if isinstance(r, APIRoute))

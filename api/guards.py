@@ -113,6 +113,8 @@ def install(app: FastAPI, policy: AccessPolicy) -> None:
             response = refusal(request, 403, "cross_site")
         else:
             response = await call_next(request)
+            if request.method not in SAFE_METHODS and response.status_code < 500:
+                request.app.state.store_health.recovered()  # a command went through
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         if not request.url.path.startswith("/static/"):

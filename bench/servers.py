@@ -17,7 +17,7 @@ import httpx
 from bench.stores import PASSWORD, Store
 
 ROOT = Path(__file__).resolve().parent.parent
-WEBHOOK_SECRET = "bench-webhook-secret"
+WEBHOOK_SECRET = "bench-webhook-secret-of-32-bytes-at-least"
 
 
 def free_port() -> int:

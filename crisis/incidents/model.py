@@ -71,6 +71,7 @@ class Incident(Accountable):
         if not str(fields["title"]).strip():
             raise Refused("title_required")
         _require_areas(fields["areas"])
+        fields["areas"] = distinct_areas(fields["areas"])  # type: ignore[arg-type]
         _require_severity(fields["severity"])
         if fields["phase"] not in OPENING_PHASES:
             raise Refused("opening_phase_invalid", phase=fields["phase"])
@@ -115,8 +116,9 @@ class Incident(Accountable):
     def change_areas(self, areas: list[str], by: dict, at: datetime) -> None:
         self.require_open()
         _require_areas(areas)
-        self._require_change(self.areas, list(areas))
-        self._areas_changed(areas=list(areas), by=by, at=at)
+        areas = distinct_areas(areas)
+        self._require_change(self.areas, areas)
+        self._areas_changed(areas=areas, by=by, at=at)
 
     class AreasChanged(Accountable.Event):
         areas: list[str]
@@ -198,6 +200,15 @@ class Incident(Accountable):
 def _require_areas(areas: list[str]) -> None:
     if not areas or not all(str(a).strip() for a in areas):
         raise Refused("areas_required")
+
+
+def distinct_areas(areas: list[str]) -> list[str]:
+    """Each area once, trimmed, in the order given: "Alna" and " alna" are one
+    area on the public page, in CAP messages and in the figures."""
+    seen: dict[str, str] = {}
+    for area in areas:
+        seen.setdefault(str(area).strip().casefold(), str(area).strip())
+    return list(seen.values())
 
 
 def _require_severity(severity: object) -> None:

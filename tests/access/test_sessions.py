@@ -46,6 +46,7 @@ def test_cookie_changes_from_another_site_are_refused(api):
     for headers in (
         {},  # a plain cross-site form cannot add X-Requested-With
         {**JSON_CALL, "Origin": "https://evil.example"},
+        {**JSON_CALL, "Origin": "https://testserver"},  # the same host, another scheme
         {**JSON_CALL, "Sec-Fetch-Site": "cross-site"},
     ):
         response = api.client.post("/api/incidents", json=scenario.INCIDENT, headers=headers)

@@ -42,6 +42,7 @@ def test_every_refusal_code_in_the_code_has_a_text():
                     "NotAuthenticated",
                     "TooManyAttempts",
                     "CrisisError",
+                    "Unavailable",
                 }
                 and node.args
                 and isinstance(node.args[0], ast.Constant)
