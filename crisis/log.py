@@ -13,7 +13,7 @@ lives outside the log (`crisis.privacy.model`). Configured like the store:
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -32,9 +32,7 @@ A = TypeVar("A", bound=Aggregate)
 Write = tuple[str, int, str]  # item id, version, event time (ISO)
 # Told what a command is about to save, just before the save (the caller's
 # context, e.g. an idempotency key noting what its command writes).
-recording: ContextVar[Callable[[list[Write]], None] | None] = ContextVar(
-    "recording", default=None
-)
+recording: ContextVar[Callable[[list[Write]], None] | None] = ContextVar("recording", default=None)
 GROUP_MAX = 500  # commands saved together in one transaction, at most
 DEFAULT_KEY_STORE = "access.keystore:KeyStore"
 
@@ -163,13 +161,11 @@ class CrisisLog(Application[UUID]):
         for pending in batch:
             pending.done.set()
 
-    def holds(self, writes: Iterable[Write]) -> bool:
+    def holds(self, writes: list[Write]) -> bool:
         """Whether every one of these writes is in the log (the same event, not
         another saved at that version since)."""
         for item_id, version, at in writes:
-            found = self.recorder.select_events(
-                UUID(item_id), gt=version - 1, lte=version, limit=1
-            )
+            found = self.recorder.select_events(UUID(item_id), gt=version - 1, lte=version, limit=1)
             if not found or _write(self.mapper.to_domain_event(found[0]))[2] != at:
                 return False
         return True
