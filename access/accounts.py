@@ -23,6 +23,7 @@ from access import second_factor
 from access.policy import AccessPolicy
 from access.refusals import NotAuthenticated
 from access.schema import aware, create, recovery_codes, sessions, users
+from access.sqlite import use_wal
 from access.throttle import Throttle
 from access.tokens import ApiTokens, is_api_token
 from crisis.clock import Clock, SystemClock
@@ -53,7 +54,7 @@ class Accounts:
     def __init__(
         self, url: str, clock: Clock | None = None, policy: AccessPolicy | None = None
     ) -> None:
-        self.engine = create_engine(url, pool_pre_ping=True)
+        self.engine = use_wal(create_engine(url, pool_pre_ping=True))
         create(self.engine)
         self.clock = clock or SystemClock()
         self.policy = policy or AccessPolicy.from_env()

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
 from eventsourcing.utils import resolve_topic
 
 from crisis.clock import Clock, SystemClock
@@ -81,6 +81,13 @@ class CrisisLog(Application[UUID]):
     def close(self) -> None:
         super().close()
         self.vault.close()
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        """Every save, grouped or not, first keeps the keys its events were
+        sealed with (one key store transaction, `Vault.keep`): no event
+        reaches the log before its key."""
+        self.vault.keep(processing_event.events)
+        return super()._record(processing_event)
 
     def on_saved(self, listener: Callable[[int], None]) -> None:
         self._listeners.append(listener)

@@ -157,9 +157,12 @@ def test_another_site_cannot_open_the_board_feed_with_the_cookie(api):
     session = cookie_login(api)
     api.client.cookies.clear()
     cookie = {"Cookie": f"crisis_session={session}"}
-    with pytest.raises(WebSocketDisconnect), api.client.websocket_connect(
-        "/ws/board", headers={**cookie, "Origin": "https://evil.example"}
-    ) as ws:
+    with (
+        pytest.raises(WebSocketDisconnect),
+        api.client.websocket_connect(
+            "/ws/board", headers={**cookie, "Origin": "https://evil.example"}
+        ) as ws,
+    ):
         ws.receive_json()
     with api.client.websocket_connect(
         "/ws/board", headers={**cookie, "Origin": "http://testserver"}
