@@ -111,6 +111,25 @@ def main(argv: list[str] | None = None) -> int:
     _store_options(review)
     review.set_defaults(run=_review)
 
+    archive = commands.add_parser(
+        "archive",
+        help="write an incident's Noark 5 archive extract into a folder",
+        description="Write a Noark 5 archive extract (arkivuttrekk) of one incident: "
+        "arkivstruktur.xml, endringslogg.xml, arkivuttrekk.xml (ADDML) and one PDF/A document "
+        "per published post, retraction, approved fact revision and archive-worthy inquiry "
+        "and reply. The same incident at the same log position gives the same bytes.",
+    )
+    archive.add_argument("incident", help="the incident's id")
+    archive.add_argument("--out", required=True, help="folder to write the extract into")
+    archive.add_argument(
+        "--position", type=int, help="log position to extract at (default: its latest change)"
+    )
+    archive.add_argument(
+        "--creator", default="Kommunen", help="the archive creator's name (arkivskaperNavn)"
+    )
+    _store_options(archive)
+    archive.set_defaults(run=_archive)
+
     checkpoints = commands.add_parser(
         "checkpoints",
         help="prepare replay checkpoints and the review timeline in one pass",
@@ -390,6 +409,33 @@ def _review(args: argparse.Namespace) -> int:
         print(f"crisis: wrote {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def _archive(args: argparse.Namespace) -> int:
+    from crisis.log import CrisisLog
+    from projections.store import ViewStore
+    from reports import archive
+    from web import template_environment
+
+    settings = _settings(args)
+    log, store = CrisisLog(env=settings.event_store_env), ViewStore(settings.views_url)
+    try:
+        extract = archive.build(
+            log, store, args.incident, template_environment(), args.position, args.creator
+        )
+    finally:
+        log.close()
+        store.close()
+    if extract is None:
+        print(f"crisis: no incident {args.incident!r} in the log", file=sys.stderr)
+        return 2
+    written = archive.write(extract, Path(args.out))
+    print(
+        f"crisis: wrote {len(written)} files of the extract at position {extract.position} "
+        f"to {args.out}",
+        file=sys.stderr,
+    )
     return 0
 
 
