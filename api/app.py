@@ -26,6 +26,7 @@ from api import (
     posts,
     privacy,
     public,
+    records,
     replies,
     review,
     rumours,
@@ -76,6 +77,7 @@ def create_app(
         desks,
         public,
         review,
+        records,
     ):
         # The JSON API documents its refusal body; the public pages and feeds their own.
         refusals = {} if module is public else errors.REFUSALS

@@ -269,6 +269,10 @@ class Server:
         assert response.status_code in (200, 201), response.text
         return response.json()
 
+    def get(self, username: str, path: str) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self.token(username)}"}
+        return httpx.get(f"{self.url}{path}", timeout=60, headers=headers)
+
 
 @pytest.fixture
 def server(settings: Settings, people: dict[str, Actor]) -> Iterator[Server]:

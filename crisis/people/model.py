@@ -67,6 +67,13 @@ PERMISSIONS: dict[str, set[Role]] = {
     # Post-incident review: reviewers look back; the staff who acted may look too.
     "review": {Role.REVIEWER, Role.ADMIN, Role.COMMS, Role.EDITOR},
     "pin_moment": {Role.REVIEWER},
+    # Records: situation reports are written and issued by comms; the crisis
+    # staff, departments and reviewers read them; comms and the administrator
+    # take archive extracts for journaling.
+    "draft_sitrep": _PUBLISHERS,
+    "issue_sitrep": _PUBLISHERS,
+    "view_sitrep": _STAFF,
+    "export_archive": _PUBLISHERS | {Role.ADMIN},
 }
 
 # A department user (or a department's API token) acts only within its own department

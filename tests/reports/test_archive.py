@@ -9,6 +9,7 @@ import io
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,23 @@ def test_erased_personal_data_stays_erased(api, incident, settings, tmp_path, sc
     everything = b"".join(files.values())
     assert b"@per" not in everything
     assert "[fjernet]" in files["endringslogg.xml"].decode()
+
+
+def test_download_is_the_same_extract_and_taking_it_is_recorded(api, incident, settings, tmp_path):
+    path = f"/api/incidents/{incident['incident']}/archive"
+    first = api.get("comms", path)
+    assert first.status_code == 200, first.text
+    assert first.headers["content-type"] == "application/zip"
+    assert "attachment" in first.headers["content-disposition"]
+    # Taking an extract is recorded, but changes nothing in the next one.
+    assert api.get("admin", path).content == first.content
+    with zipfile.ZipFile(io.BytesIO(first.content)) as archive:
+        zipped = {name.split("/", 1)[1]: archive.read(name) for name in archive.namelist()}
+    out = tmp_path / "extract"
+    crisis(settings, "archive", incident["incident"], "--out", str(out))
+    assert zipped == files_of(out)
+    timeline = f"/api/review/{incident['incident']}/timeline?kind=records"
+    lines = api.get("reviewer", timeline).json()["lines"]
+    exported = [line for line in lines if line["type"] == "Sitreps.ArchiveExported"]
+    assert [line["by"]["name"] for line in exported] == ["Kari Kommunikasjon", "Anne Admin"]
+    assert "tok ut et arkivuttrekk" in exported[0]["description"]
