@@ -1,5 +1,6 @@
-"""Records: the incident's Noark 5 archive extract (a zip download) and its
-situation reports (JSON, HTML, PDF; drafting and issuing; the page).
+"""Records: the incident's Noark 5 archive extract (a zip download), its
+situation reports (JSON, HTML, PDF; drafting and issuing; the page) and its
+versioned fact sheet (JSON, HTML, PDF; the page).
 
 The documents are made in `reports/` (no HTTP there); these routes read the
 log and the view store of the running application, and record who took an
@@ -14,16 +15,17 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 from pydantic import Field
 
 from api.commands import Accepted, Command, done
 from api.deps import actor_or_none, allowed, runtime
 from api.pages import render, templates
-from crisis.errors import CrisisError, NotFound, Refused
+from crisis.errors import CrisisError, Forbidden, NotFound, Refused
 from crisis.people.model import PERMISSIONS, Actor
 from crisis.sitreps import service
 from crisis.sitreps.model import MAX_SECTION, SECTIONS
-from reports import archive, sitrep
+from reports import archive, factsheet, sitrep
 from reports.archive.documents import render_pdf
 from reports.narrate import OSLO, channel_names, when
 from web.texts import catalogue, pick_language
@@ -268,3 +270,97 @@ def sitrep_page(incident_id: UUID, request: Request) -> Response:
 def _local(moment: str) -> str:
     """An ISO time as the page's datetime-local field shows it, in Oslo time."""
     return datetime.fromisoformat(moment).astimezone(OSLO).strftime("%Y-%m-%dT%H:%M")
+
+
+# The fact sheet
+
+SheetReader = Annotated[Actor, Depends(allowed("view_fact_sheet"))]
+Version = Annotated[int | None, Query(ge=1, le=1_000_000)]
+
+
+def _sheets(request: Request, actor: Actor, incident_id: UUID) -> list[dict[str, Any]]:
+    """The sheet's versions, for someone who may see them: a department sees the
+    sheets of the incidents it is responsible for or supports."""
+    rt = runtime(request)
+    _position, docs = rt.board.snapshot(str(incident_id))
+    if not docs:
+        raise NotFound("incident_not_found", id=str(incident_id))
+    doc = docs[0]
+    if actor.department is not None:
+        ours = [doc["department"], *(d["key"] for d in doc.get("supporting", []))]
+        if actor.department not in ours:
+            raise Forbidden("other_department", department=doc["department"])
+    return factsheet.versions(rt.log, rt.board.store, str(incident_id))
+
+
+def _pick(sheets: list[dict[str, Any]], version: int | None) -> dict[str, Any] | None:
+    if version is None:
+        return sheets[-1] if sheets else None
+    if not 1 <= version <= len(sheets):
+        raise NotFound("fact_sheet_version_not_found", version=version)
+    return sheets[version - 1]
+
+
+@router.get("/api/incidents/{incident_id}/fact-sheet", response_model=None)
+def fact_sheet(
+    incident_id: UUID,
+    actor: SheetReader,
+    request: Request,
+    version: Version = None,
+    compare: Version = None,
+    format: Format = "json",
+) -> Response | dict[str, Any]:
+    """A version of the fact sheet (the latest by default) and, with `compare`,
+    what changed since that version; every version's number, time and author."""
+    sheets = _sheets(request, actor, incident_id)
+    sheet, compared = _pick(sheets, version), _pick(sheets, compare) if compare else None
+    if format == "json" or sheet is None:
+        return {
+            "versions": [{k: s[k] for k in ("version", "at", "by", "change")} for s in sheets],
+            "sheet": sheet,
+            "changes": factsheet.changes(compared, sheet) if sheet and compared else None,
+        }
+    html = factsheet.render_sheet(sheet, compared, _lang(request), templates.env, standalone=True)
+    if format == "html":
+        return HTMLResponse(html)
+    return Response(
+        render_pdf(html),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="faktaark-{sheet["version"]}.pdf"'},
+    )
+
+
+@router.get("/incidents/{incident_id}/fact-sheet", include_in_schema=False)
+def fact_sheet_page(
+    incident_id: UUID, request: Request, version: Version = None, compare: Version = None
+) -> Response:
+    actor = actor_or_none(request)
+    if actor is None:
+        return RedirectResponse("/login", status_code=303)
+    lang = _lang(request)
+    labels = catalogue(lang)["records"]
+    page = "records/fact_sheet_page.html"
+    try:
+        actor.require("view_fact_sheet")
+        sheets = _sheets(request, actor, incident_id)
+        sheet, compared = _pick(sheets, version), _pick(sheets, compare) if compare else None
+    except CrisisError as refused:
+        return render(
+            request, page, status_code=refused.status, error=refused, actor=actor, r=labels
+        )
+    body = (
+        Markup(factsheet.render_sheet(sheet, compared, lang, templates.env, standalone=False))
+        if sheet
+        else ""
+    )
+    return render(
+        request,
+        page,
+        actor=actor,
+        r=labels,
+        sheet=sheet,
+        compared=compared,
+        numbers=[s["version"] for s in sheets],
+        incident=str(incident_id),
+        body=body,
+    )

@@ -138,7 +138,9 @@ def _rumours(doc: Doc, by_type: dict[str, list[Line]]) -> Doc:
     }
 
 
-def _inquiries(doc: Doc, by_type: dict[str, list[Line]], start: datetime, end: datetime) -> Doc:
+def _inquiries(
+    doc: Doc, by_type: dict[str, list[Line]], start: datetime | None, end: datetime
+) -> Doc:
     """Per channel: received, answered, referred and moderated in the period; waiting
     for an answer at its end; and answer-time breaches (still waiting past the
     target at the end, or closed in the period after it)."""
@@ -276,12 +278,10 @@ def draft_report(
     # By default the report starts just after the last one was issued (its log
     # position, so an event in the same instant is in exactly one report), or
     # at the incident's opening, which it includes.
-    after, period_from = 0, start
+    after, period_from = 0, start or datetime.fromisoformat(doc["opened_at"])
     if start is None and book["issued"]:
         last = book["issued"][-1]
         after, period_from = last["position"], datetime.fromisoformat(last["period_to"])
-    elif start is None:
-        period_from = datetime.fromisoformat(doc["opened_at"])
     since = period_from if after else start  # the time bound for inquiries closed in the period
     draft = book["draft"] or {}
     return {

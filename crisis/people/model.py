@@ -74,6 +74,9 @@ PERMISSIONS: dict[str, set[Role]] = {
     "issue_sitrep": _PUBLISHERS,
     "view_sitrep": _STAFF,
     "export_archive": _PUBLISHERS | {Role.ADMIN},
+    # The fact sheet: the front line's approved facts and replies; a department
+    # sees the sheets of the incidents it is part of (checked on the incident).
+    "view_fact_sheet": _STAFF,
 }
 
 # A department user (or a department's API token) acts only within its own department

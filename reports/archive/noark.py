@@ -298,7 +298,8 @@ def _properties(parent: ET._Element, values: dict[str, str | None]) -> None:
 
 def _element(tag: str, attrib: dict[str, str] | None = None, ns: str = N5) -> ET._Element:
     """A root element: `ns` its default namespace."""
-    return ET.Element(f"{{{ns}}}{tag}", attrib or {}, nsmap={None: ns, "xsi": XSI})
+    nsmap: dict[str | None, str] = {None: ns, "xsi": XSI}
+    return ET.Element(f"{{{ns}}}{tag}", attrib or {}, nsmap=nsmap)  # type: ignore[arg-type]
 
 
 def _add(
