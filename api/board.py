@@ -11,13 +11,14 @@ grow; each change carries the position of the last event that changed it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
 
 from api.deps import actor_or_none, allowed, runtime, same_origin, while_allowed
-from server.hub import serve
 from crisis.people.model import Actor
+from server.hub import serve
 
 router = APIRouter(tags=["board"])
 
@@ -77,7 +78,5 @@ async def _until_closed(websocket: WebSocket) -> None:
 
 async def _close(websocket: WebSocket, code: int) -> None:
     """Close, but never wait long on a client whose socket is full."""
-    try:
+    with contextlib.suppress(TimeoutError, RuntimeError, OSError):
         await asyncio.wait_for(websocket.close(code=code), CLOSE_TIMEOUT)
-    except (asyncio.TimeoutError, RuntimeError, OSError):
-        pass
