@@ -515,24 +515,24 @@ def _unpinned(e: Review.Event, items: Items) -> Said:
 
 
 @says("records", Sitreps.Started)
-def _sitreps_started(e: Sitreps.Event, items: Items) -> Said:
+def _sitreps_started(e: Any, items: Items) -> Said:
     _new_item(items, e, "records")
     return {}, None, None
 
 
 @says("records", Sitreps.DraftSaved)
-def _sitrep_draft(e: Sitreps.Event, items: Items) -> Said:
+def _sitrep_draft(e: Any, items: Items) -> Said:
     return _report(e), None, None
 
 
 @says("records", Sitreps.Issued)
-def _sitrep_issued(e: Sitreps.Event, items: Items) -> Said:
+def _sitrep_issued(e: Any, items: Items) -> Said:
     period = {"period_from": utc_iso(e.period_from), "period_to": utc_iso(e.period_to)}
     return {**_report(e), **period, "figures": e.figures}, None, None
 
 
 @says("records", Sitreps.ArchiveExported)
-def _archive_exported(e: Sitreps.Event, items: Items) -> Said:
+def _archive_exported(e: Any, items: Items) -> Said:
     return {"at_position": e.position}, None, None
 
 

@@ -72,16 +72,8 @@ def period_figures(
         },
         "rumours": _rumours(doc, by_type),
         "inquiries": _inquiries(doc, by_type, start, end),
-        "moderation": dict(
-            sorted(
-                Counter(l["params"]["action"] for l in by_type.get("Inquiry.Moderated", [])).items()
-            )
-        ),
-        "referrals": dict(
-            sorted(
-                Counter(l["params"]["target"] for l in by_type.get("Inquiry.Referred", [])).items()
-            )
-        ),
+        "moderation": _count(by_type.get("Inquiry.Moderated", []), "action"),
+        "referrals": _count(by_type.get("Inquiry.Referred", []), "target"),
         "changes": [
             {
                 "at": line["at"],
@@ -94,6 +86,11 @@ def period_figures(
         ],
         "events": len(period),
     }
+
+
+def _count(lines: list[Line], param: str) -> dict[str, int]:
+    """How many lines there are per value of one param (e.g. per moderation action)."""
+    return dict(sorted(Counter(line["params"][param] for line in lines).items()))
 
 
 def _posts(published: list[Line]) -> dict[str, list[Doc]]:
@@ -118,12 +115,12 @@ def _rumours(doc: Doc, by_type: dict[str, list[Line]]) -> Doc:
     still_open = [r for r in rumours.values() if r["status"] == "open"]
     return {
         "new": [
-            {"claim": l["params"]["claim"], "channel": l["channel"], "reach": l["params"]["reach"]}
-            for l in by_type.get("Rumour.Recorded", [])
+            {"claim": n["params"]["claim"], "channel": n["channel"], "reach": n["params"]["reach"]}
+            for n in by_type.get("Rumour.Recorded", [])
         ],
         "corrected": [
-            {"claim": l["params"]["claim"], "channel": l["channel"], "at": l["at"]}
-            for l in by_type.get("Rumour.Corrected", [])
+            {"claim": c["params"]["claim"], "channel": c["channel"], "at": c["at"]}
+            for c in by_type.get("Rumour.Corrected", [])
         ],
         "open": [
             {

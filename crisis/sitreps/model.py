@@ -20,8 +20,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
+from crisis.accountable import Accountable
 from crisis.errors import Conflict, Refused
 
 SECTIONS = ("situation", "measures_taken", "planned_measures", "needs")
@@ -30,12 +31,15 @@ DEFAULT_INTERVAL_HOURS = 4  # municipal crisis staff report at least every four 
 _SITREPS = UUID("a1e5f0c2-6b3d-4f8e-9c27-4d1b8e6f3a05")
 
 
-class Sitreps(Aggregate):
+class Sitreps(Accountable):
     @staticmethod
     def create_id(incident_id: UUID) -> UUID:
         return uuid5(_SITREPS, str(incident_id))
 
-    @event("Started")
+    class Started(Accountable.Created):
+        incident_id: UUID
+
+    @event(Started)
     def __init__(self, *, incident_id: UUID, by: dict, at: datetime) -> None:
         self.incident_id = incident_id
         self.issued: list[dict[str, Any]] = []
@@ -72,7 +76,13 @@ class Sitreps(Aggregate):
             at=at,
         )
 
-    @event("DraftSaved")
+    class DraftSaved(Accountable.Event):
+        incident_id: UUID
+        number: int
+        sections: dict
+        next_report_at: datetime | None
+
+    @event(DraftSaved)
     def _draft_saved(
         self,
         incident_id: UUID,
@@ -113,7 +123,16 @@ class Sitreps(Aggregate):
             at=at,
         )
 
-    @event("Issued")
+    class Issued(Accountable.Event):
+        incident_id: UUID
+        number: int
+        period_from: datetime
+        period_to: datetime
+        sections: dict
+        next_report_at: datetime
+        figures: dict
+
+    @event(Issued)
     def _issued(
         self,
         incident_id: UUID,
@@ -143,7 +162,11 @@ class Sitreps(Aggregate):
     def record_export(self, position: int, by: dict, at: datetime) -> None:
         self._archive_exported(incident_id=self.incident_id, position=position, by=by, at=at)
 
-    @event("ArchiveExported")
+    class ArchiveExported(Accountable.Event):
+        incident_id: UUID
+        position: int
+
+    @event(ArchiveExported)
     def _archive_exported(self, incident_id: UUID, position: int, by: dict, at: datetime) -> None:
         pass
 

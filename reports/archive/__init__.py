@@ -106,11 +106,12 @@ def write(extract: Extract, folder: Path) -> list[Path]:
 
 def as_zip(extract: Extract) -> bytes:
     """One zip of the extract, its files in a folder named for the extract."""
-    stamp = datetime.fromisoformat(extract.at).timetuple()[:6]
+    at = datetime.fromisoformat(extract.at)
+    stamp = (at.year, at.month, at.day, at.hour, at.minute, at.second)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in extract.files.items():
-            info = zipfile.ZipInfo(f"{extract.name}/{name}", date_time=stamp)  # type: ignore[arg-type]
+            info = zipfile.ZipInfo(f"{extract.name}/{name}", date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             info.external_attr = 0o644 << 16

@@ -21,9 +21,10 @@ VARIANT = "pdf/a-2b"
 def render_pdf(html: str) -> bytes:
     """HTML to PDF/A-2b. WeasyPrint is imported here: it loads Pango, which
     the rest of the product does not need."""
-    import weasyprint  # type: ignore[import-untyped]
+    import weasyprint
 
-    return weasyprint.HTML(string=html).write_pdf(pdf_variant=VARIANT)  # type: ignore[no-any-return]
+    pdf: bytes = weasyprint.HTML(string=html).write_pdf(pdf_variant=VARIANT)
+    return pdf
 
 
 def entry_pdf(

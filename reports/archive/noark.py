@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID, uuid5
 
-from lxml import etree as ET  # type: ignore[import-untyped]
+from lxml import etree as ET
 
 from reports.archive.records import INCOMING, NOTE, REMOVED, Doc, Entry
 

@@ -162,7 +162,7 @@ def test_an_issued_report_cannot_change_and_a_replay_shows_it(api, clock, first_
     # Issued reports are on the review timeline, with who issued them.
     lines = api.get("reviewer", f"/api/review/{incident}/timeline?kind=records").json()["lines"]
     assert "Kari Kommunikasjon utstedte situasjonsrapport nr. 1." in [
-        l["description"] for l in lines
+        line["description"] for line in lines
     ]
 
 
