@@ -69,8 +69,10 @@ def build(
     changing = [line for line in lines if line["kind"] not in UNCHANGING]
     if not changing:
         return None
+    # Named and dated by the last change at or before the position asked for, so
+    # any position between two changes gives the very same extract.
     last = changing[-1]
-    at_position = last["position"] if position is None else position
+    at_position = last["position"]
     doc = board_at(log, store, position=at_position, incident=incident).board.incidents.get(
         incident
     )

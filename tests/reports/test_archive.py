@@ -133,6 +133,18 @@ def test_same_incident_same_position_same_bytes(api, incident, settings, tmp_pat
     scenario.open_incident(api, title="Storm")
     crisis(settings, "archive", incident["incident"], "--out", str(second))
     assert files_of(first) == files_of(second)
+    # So does asking for the extract at the end of the log.
+    at_end = tmp_path / "end"
+    crisis(
+        settings,
+        "archive",
+        incident["incident"],
+        "--out",
+        str(at_end),
+        "--position",
+        str(api.position()),
+    )
+    assert files_of(at_end) == files_of(first)
     # An earlier position gives an earlier extract, again the same every time.
     early_a, early_b = tmp_path / "a", tmp_path / "b"
     crisis(settings, "archive", incident["incident"], "--out", str(early_a), "--position", "12")
