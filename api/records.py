@@ -79,11 +79,10 @@ def archive_zip(incident_id: UUID, actor: Exporter, request: Request) -> Respons
 def sitreps(incident_id: UUID, actor: Reader, request: Request) -> dict[str, Any]:
     """The issued reports (number, period, who, when), the draft, and when the next is due."""
     rt = runtime(request)
-    lines = sitrep.incident_lines(rt.log, rt.board.store, str(incident_id))
-    if not lines:
+    _position, docs = rt.board.snapshot(str(incident_id))
+    if not docs:
         raise NotFound("incident_not_found", id=str(incident_id))
-    book = sitrep.reports(lines)
-    due = sitrep.next_due(book, lines[0]["at"])
+    book = sitrep.book_of(rt.log, rt.board.store, str(incident_id))
     return {
         "issued": [
             {
@@ -102,9 +101,32 @@ def sitreps(incident_id: UUID, actor: Reader, request: Request) -> dict[str, Any
         ],
         "draft": book["draft"],
         "next_number": book["next_number"],
-        "next_due": due,
-        "overdue": datetime.fromisoformat(due) < rt.log.clock.now(),
+        **_due(book, docs[0]["opened_at"], rt.log.clock.now()),
     }
+
+
+@router.get("/api/sitreps/due")
+def sitreps_due(actor: Reader, request: Request) -> dict[str, Any]:
+    """For the board: when each incident not yet closed is due its next report."""
+    rt = runtime(request)
+    now = rt.log.clock.now()
+    _position, docs = rt.board.snapshot()
+    return {
+        "incidents": [
+            {
+                "id": doc["id"],
+                "title": doc["title"],
+                **_due(sitrep.book_of(rt.log, rt.board.store, doc["id"]), doc["opened_at"], now),
+            }
+            for doc in docs
+            if doc["phase"] != "closed"
+        ]
+    }
+
+
+def _due(book: dict[str, Any], opened_at: str, now: datetime) -> dict[str, Any]:
+    due = sitrep.next_due(book, opened_at)
+    return {"next_due": due, "overdue": datetime.fromisoformat(due) < now}
 
 
 @router.get("/api/incidents/{incident_id}/sitreps/draft", response_model=None)

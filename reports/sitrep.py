@@ -248,6 +248,13 @@ def _render(
 # Reading reports from the log (the CLI and the routes share these).
 
 
+def book_of(log: CrisisLog, store: ViewStore, incident: str) -> Doc:
+    """The incident's issued reports and draft, reading only its `records` lines."""
+    timeline = Timeline(store)
+    timeline.catch_up(log)
+    return reports(timeline.lines(incident, ["records"]))
+
+
 def incident_lines(log: CrisisLog, store: ViewStore, incident: str) -> list[Line]:
     timeline = Timeline(store)
     timeline.catch_up(log)

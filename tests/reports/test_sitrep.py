@@ -130,6 +130,11 @@ def test_the_next_report_starts_where_the_last_ended(api, clock, first_hour):
     assert [r["number"] for r in listing["issued"]] == [1]
     # No time set in the draft: due four hours after the first report was issued.
     assert listing["next_due"] == "2026-11-23T13:35:00+00:00" and listing["overdue"] is False
+    clock.advance(hours=3, minutes=1)  # 13:36
+    due = api.get("reviewer", "/api/sitreps/due").json()["incidents"]
+    assert [(d["id"], d["next_due"], d["overdue"]) for d in due] == [
+        (incident, "2026-11-23T13:35:00+00:00", True)
+    ]
 
 
 def test_an_issued_report_cannot_change_and_a_replay_shows_it(api, clock, first_hour, settings):
