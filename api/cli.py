@@ -457,7 +457,7 @@ def _replay(args: argparse.Namespace) -> int:
 def _review(args: argparse.Namespace) -> int:
     import json
 
-    from crisis.channels.service import list_channels
+    from crisis.channels.service import channel_names
     from projections.review import ReviewViews
     from projections.store import ViewStore
     from reports.review import render_report, report_data
@@ -467,7 +467,7 @@ def _review(args: argparse.Namespace) -> int:
     settings = Settings.from_env(args.data_dir, args.database_url)
     log, store = open_log(settings), ViewStore(settings.views_url)
     try:
-        channels = {c.key: c.name for c in list_channels(log)}
+        channels = channel_names(log)
         data = report_data(ReviewViews(log, store), args.incident, args.lang, channels)
         if data is None:
             print(f"crisis: no incident {args.incident!r} in the log", file=sys.stderr)
@@ -519,11 +519,11 @@ def _sitrep(args: argparse.Namespace) -> int:
     import json
     from datetime import datetime
 
+    from crisis.channels.service import channel_names
     from crisis.log import CrisisLog
     from projections.store import ViewStore
     from reports import sitrep
     from reports.archive.documents import render_pdf
-    from reports.narrate import channel_names
     from web import template_environment
 
     try:

@@ -27,7 +27,7 @@ from crisis.sitreps import service
 from crisis.sitreps.model import MAX_SECTION, SECTIONS
 from reports import archive, factsheet, sitrep
 from reports.archive.documents import render_pdf
-from reports.narrate import OSLO, channel_names, when
+from reports.narrate import OSLO, when
 from web.texts import catalogue, pick_language
 
 router = APIRouter(tags=["records"])
@@ -141,7 +141,7 @@ def draft(
     """The next report as it stands: the draft's sections, the figures since the last report."""
     rt = runtime(request)
     report = sitrep.draft_report(
-        rt.log, rt.board.store, str(incident_id), channel_names(rt.log), _aware(start), _aware(to)
+        rt.log, rt.board.store, str(incident_id), rt.channels.names(), _aware(start), _aware(to)
     )
     if report is None:
         raise NotFound("incident_not_found", id=str(incident_id))
@@ -199,7 +199,7 @@ def issue(
     from the last report's end to now (or `to`)."""
     rt = runtime(request)
     report = sitrep.draft_report(
-        rt.log, rt.board.store, str(incident_id), channel_names(rt.log), end=_aware(body.to)
+        rt.log, rt.board.store, str(incident_id), rt.channels.names(), end=_aware(body.to)
     )
     if report is None:
         raise NotFound("incident_not_found", id=str(incident_id))
@@ -221,7 +221,7 @@ def issue(
 def _as(report: dict[str, Any], format: str, request: Request) -> Response | dict[str, Any]:
     if format == "json":
         return report
-    channels = channel_names(runtime(request).log)
+    channels = runtime(request).channels.names()
     html = sitrep.render_report(report, channels, _lang(request), templates.env)
     if format == "html":
         return HTMLResponse(html)
@@ -259,7 +259,7 @@ def sitrep_page(incident_id: UUID, request: Request) -> Response:
             request, "desks/forbidden.html", status_code=refused.status, error=refused, actor=actor
         )
     rt = runtime(request)
-    channels = channel_names(rt.log)
+    channels = rt.channels.names()
     report = sitrep.draft_report(rt.log, rt.board.store, str(incident_id), channels)
     if report is None:
         return render(

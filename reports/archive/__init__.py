@@ -22,6 +22,7 @@ from pathlib import Path
 
 import jinja2
 
+from crisis.channels.service import channel_names
 from crisis.log import CrisisLog
 from crisis.people.departments import DEPARTMENTS
 from projections.replay import board_at
@@ -30,7 +31,6 @@ from projections.timeline import Timeline
 from reports.archive import noark
 from reports.archive.documents import entry_pdf
 from reports.archive.records import entries
-from reports.narrate import channel_names
 from web.texts import catalogue
 
 # Lines that change nothing the extract holds: pins, and the records' own events.
