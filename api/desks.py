@@ -19,7 +19,6 @@ from fastapi.responses import RedirectResponse, Response
 
 from api.deps import actor_or_none, runtime
 from api.pages import render, templates
-from crisis.channels.service import list_channels
 from crisis.incidents.model import OPENING_PHASES, PHASES, SEVERITIES
 from crisis.inquiries.model import CATEGORIES, MODERATION_ACTIONS, REFERRAL_TARGETS
 from crisis.people.departments import DEPARTMENTS
@@ -201,11 +200,11 @@ def _desk(
         incident=chosen,
         asked=incident,
         pick=pick_incident,
-        channels=[c for c in list_channels(rt.log) if c.status != "retired"],
+        channels=[c for c in rt.channels.all() if c.status != "retired"],
         client={
             "ui": catalogue(lang)["ui"],
             "warnings": catalogue(lang).get("warnings", {}),
-            "channels": {c.key: c.name for c in list_channels(rt.log)},
+            "channels": rt.channels.names(),
         },
         **context,
     )
@@ -244,7 +243,7 @@ def incident_page(request: Request, incident: str) -> Response:
         departments=DEPARTMENTS,
         severities=SEVERITIES,
         phases=PHASES,
-        channels={c.key: c.name for c in list_channels(runtime(request).log)},
+        channels=runtime(request).channels.names(),
     )
 
 
@@ -262,7 +261,7 @@ def approvals_page(request: Request) -> Response:
         "approvals.html",
         actor=actor,
         posts=waiting_posts(request),
-        channels={c.key: c.name for c in list_channels(runtime(request).log)},
+        channels=runtime(request).channels.names(),
     )
 
 
@@ -302,7 +301,7 @@ def load_chart(request: Request, incident: str) -> Response:
         return Response(status_code=404)
     inquiries = docs[0].get("inquiries", {}).values()
     lang = pick_language(request.headers.get("accept-language"), request.cookies.get("lang"))
-    channels = {c.key: c.name for c in list_channels(rt.log)}
+    channels = rt.channels.names()
     counts = recent_volume(inquiries, rt.log.clock.now())
     chart = volume_chart(counts, channels, lang, catalogue(lang)["ui"])
     body = str(chart) or _EMPTY_CHART.format(catalogue(lang)["ui"]["no_inquiries"])
