@@ -17,7 +17,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from server.settings import Settings
 from tests.browser import log_in
-from tests.conftest import Server, copy_users, free_port
+from tests.fixtures.servers import Server, free_port
+from tests.fixtures.users import copy_users
 from tests.pages.test_desks import SHOTS
 from tests.pages.test_public_pages import WCAG_21_AA, serious
 
