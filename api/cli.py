@@ -489,13 +489,13 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _archive(args: argparse.Namespace) -> int:
-    from crisis.log import CrisisLog
     from projections.store import ViewStore
     from reports import archive
+    from server.runtime import open_log
     from web import template_environment
 
     settings = _settings(args)
-    log, store = CrisisLog(env=settings.event_store_env), ViewStore(settings.views_url)
+    log, store = open_log(settings), ViewStore(settings.views_url)
     try:
         extract = archive.build(
             log, store, args.incident, template_environment(), args.position, args.creator
@@ -520,10 +520,10 @@ def _sitrep(args: argparse.Namespace) -> int:
     from datetime import datetime
 
     from crisis.channels.service import channel_names
-    from crisis.log import CrisisLog
     from projections.store import ViewStore
     from reports import sitrep
     from reports.archive.documents import render_pdf
+    from server.runtime import open_log
     from web import template_environment
 
     try:
@@ -535,7 +535,7 @@ def _sitrep(args: argparse.Namespace) -> int:
         print("crisis: give the time with its offset, e.g. +01:00", file=sys.stderr)
         return 2
     settings = _settings(args)
-    log, store = CrisisLog(env=settings.event_store_env), ViewStore(settings.views_url)
+    log, store = open_log(settings), ViewStore(settings.views_url)
     try:
         channels = channel_names(log)
         if args.number:

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from api.cli import DEMO_MARKER, main
-from tests.conftest import Server, free_port
+from tests.fixtures.servers import Server, free_port
 from tests.servers.mounts import tmpfs
 
 
