@@ -24,6 +24,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import IntegrityError
@@ -133,7 +134,7 @@ class IdempotencyKeys:
             )
         return done.rowcount
 
-    def _row(self, actor_id: str, key: str):  # type: ignore[no-untyped-def]
+    def _row(self, actor_id: str, key: str) -> Any:
         with self.engine.connect() as conn:
             return conn.execute(select(idempotency_keys).where(*self._is(actor_id, key))).first()
 

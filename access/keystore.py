@@ -208,10 +208,14 @@ class KeyStore:
         wanted = (str(item), part)
         with self._lock:
             found = self._new.get(wanted, (self._keys.get(wanted),))[0]
-        if found is None or found is MISSING:
+        if found is None:  # one read for all the item's parts; `keep` settles any race
+            query = select(personal_keys).where(personal_keys.c.item == wanted[0])
             with self.engine.connect() as conn:
-                row = conn.execute(_row(*wanted)).first()
-            found = FORGOTTEN if row and row.key is None else row.key if row else None
+                stored = {row.part: _cached(row.key) for row in conn.execute(query)}
+            with self._lock:
+                for each in PARTS:
+                    self._keys[(wanted[0], each)] = stored.get(each, MISSING)
+            found = stored.get(part, MISSING)
         if found is FORGOTTEN:
             raise ValueError(f"the {part} of {item} was erased; it cannot be sealed again")
         if isinstance(found, bytes):

@@ -123,6 +123,42 @@ def main(argv: list[str] | None = None) -> int:
     _store_options(review)
     review.set_defaults(run=_review)
 
+    archive = commands.add_parser(
+        "archive",
+        help="write an incident's Noark 5 archive extract into a folder",
+        description="Write a Noark 5 archive extract (arkivuttrekk) of one incident: "
+        "arkivstruktur.xml, endringslogg.xml, arkivuttrekk.xml (ADDML) and one PDF/A document "
+        "per published post, retraction, approved fact revision and archive-worthy inquiry "
+        "and reply. The same incident at the same log position gives the same bytes.",
+    )
+    archive.add_argument("incident", help="the incident's id")
+    archive.add_argument("--out", required=True, help="folder to write the extract into")
+    archive.add_argument(
+        "--position", type=int, help="log position to extract at (default: its latest change)"
+    )
+    archive.add_argument(
+        "--creator", default="Kommunen", help="the archive creator's name (arkivskaperNavn)"
+    )
+    _store_options(archive)
+    archive.set_defaults(run=_archive)
+
+    report = commands.add_parser(
+        "sitrep",
+        help="write a situation report (the communications part) as JSON, HTML or PDF",
+        description="Write a situation report of one incident: an issued one (--number), or "
+        "the next one as it stands, its figures for a period from the log (by default since "
+        "the last report ended, until now) with the draft's sections.",
+    )
+    report.add_argument("incident", help="the incident's id")
+    report.add_argument("--number", type=int, help="an issued report's number")
+    report.add_argument("--from", dest="start", help="the period's start (ISO time with offset)")
+    report.add_argument("--to", dest="end", help="the period's end (ISO time with offset)")
+    report.add_argument("--format", choices=["json", "html", "pdf"], default="json")
+    report.add_argument("--lang", choices=["nb", "en"], default="nb")
+    report.add_argument("--out", required=True, help="file to write")
+    _store_options(report)
+    report.set_defaults(run=_sitrep)
+
     checkpoints = commands.add_parser(
         "checkpoints",
         help="prepare replay checkpoints and the review timeline in one pass",
@@ -302,7 +338,6 @@ def _rebuilt_into(settings: Settings, store: ViewStore) -> Projections:
 
 @contextmanager
 def _event_log(settings: Settings) -> Iterator[CrisisLog]:
-
     from server.runtime import open_log
 
     events = open_log(settings)
@@ -429,7 +464,7 @@ def _replay(args: argparse.Namespace) -> int:
 def _review(args: argparse.Namespace) -> int:
     import json
 
-    from crisis.channels.service import list_channels
+    from crisis.channels.service import channel_names
     from projections.review import ReviewViews
     from projections.store import ViewStore
     from reports.review import render_report, report_data
@@ -439,7 +474,7 @@ def _review(args: argparse.Namespace) -> int:
     settings = Settings.from_env(args.data_dir, args.database_url)
     log, store = open_log(settings), ViewStore(settings.views_url)
     try:
-        channels = {c.key: c.name for c in list_channels(log)}
+        channels = channel_names(log)
         data = report_data(ReviewViews(log, store), args.incident, args.lang, channels)
         if data is None:
             print(f"crisis: no incident {args.incident!r} in the log", file=sys.stderr)
@@ -457,6 +492,76 @@ def _review(args: argparse.Namespace) -> int:
         print(f"crisis: wrote {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def _archive(args: argparse.Namespace) -> int:
+    from projections.store import ViewStore
+    from reports import archive
+    from server.runtime import open_log
+    from web import template_environment
+
+    settings = _settings(args)
+    log, store = open_log(settings), ViewStore(settings.views_url)
+    try:
+        extract = archive.build(
+            log, store, args.incident, template_environment(), args.position, args.creator
+        )
+    finally:
+        log.close()
+        store.close()
+    if extract is None:
+        print(f"crisis: no incident {args.incident!r} in the log", file=sys.stderr)
+        return 2
+    written = archive.write(extract, Path(args.out))
+    print(
+        f"crisis: wrote {len(written)} files of the extract at position {extract.position} "
+        f"to {args.out}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _sitrep(args: argparse.Namespace) -> int:
+    import json
+    from datetime import datetime
+
+    from crisis.channels.service import channel_names
+    from projections.store import ViewStore
+    from reports import sitrep
+    from reports.archive.documents import render_pdf
+    from server.runtime import open_log
+    from web import template_environment
+
+    try:
+        start, end = (datetime.fromisoformat(t) if t else None for t in (args.start, args.end))
+    except ValueError:
+        print("crisis: --from and --to must be ISO times with an offset", file=sys.stderr)
+        return 2
+    if any(t is not None and t.tzinfo is None for t in (start, end)):
+        print("crisis: give the time with its offset, e.g. +01:00", file=sys.stderr)
+        return 2
+    settings = _settings(args)
+    log, store = open_log(settings), ViewStore(settings.views_url)
+    try:
+        channels = channel_names(log)
+        if args.number:
+            report = sitrep.issued_report(log, store, args.incident, args.number)
+        else:
+            report = sitrep.draft_report(log, store, args.incident, channels, start, end)
+    finally:
+        log.close()
+        store.close()
+    if report is None:
+        print(f"crisis: no such report of incident {args.incident!r}", file=sys.stderr)
+        return 2
+    if args.format == "json":
+        content = (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode()
+    else:
+        html = sitrep.render_report(report, channels, args.lang, template_environment())
+        content = render_pdf(html) if args.format == "pdf" else html.encode()
+    Path(args.out).write_bytes(content)
+    print(f"crisis: wrote {args.out}", file=sys.stderr)
     return 0
 
 

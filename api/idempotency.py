@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import partial
 from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
@@ -68,8 +67,11 @@ class Idempotency:
         ).hexdigest()
         claim: Claim = await run_in_threadpool(keys.claim, actor.id, key, fingerprint)
         if claim.writes is not None:
-            held = await run_in_threadpool(partial(runtime(conn).log.holds, claim.writes))
-            if claim.writes and held:
+            log = runtime(conn).log
+            written: bool = False
+            if claim.writes:
+                written = await run_in_threadpool(log.holds, list(claim.writes))
+            if written:
                 await _recovered(scope, send, claim, conn)
                 return
             await run_in_threadpool(keys.retake, actor.id, key)

@@ -14,7 +14,7 @@ personal data would be sealed under keys that vanish with the process).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -173,7 +173,7 @@ class CrisisLog(Application[UUID]):
         for pending in batch:
             pending.done.set()
 
-    def holds(self, writes: Iterable[Write]) -> bool:
+    def holds(self, writes: list[Write]) -> bool:
         """Whether every one of these writes is in the log (the same event, not
         another saved at that version since)."""
         for item_id, version, at in writes:

@@ -59,6 +59,7 @@ from crisis.privacy.model import Sealed, Vault
 from crisis.replies.model import ReplyLibrary
 from crisis.review.model import Review
 from crisis.rumours.model import Rumour, WatchList
+from crisis.sitreps.model import Sitreps
 from projections.replay import utc_iso
 from projections.store import ViewStore
 
@@ -78,6 +79,7 @@ KINDS = (
     "watch_list",
     "replies",
     "review",
+    "records",
     "channels",
 )
 
@@ -486,6 +488,43 @@ def _pinned(e: Review.MomentPinned, items: Items) -> Said:
 @says("review", Review.PinRemoved)
 def _unpinned(e: Review.PinRemoved, items: Items) -> Said:
     return {"pinned": e.position}, None, None
+
+
+# Records: situation reports drafted and issued, archive extracts taken. An
+# issued report's line carries the whole report (sections and frozen figures),
+# so reading the reports is reading these lines, and a replay at any position
+# shows the reports issued by then.
+
+
+@says("records", Sitreps.Started)
+def _sitreps_started(e: Any, items: Items) -> Said:
+    _new_item(items, e, "records")
+    return {}, None, None
+
+
+@says("records", Sitreps.DraftSaved)
+def _sitrep_draft(e: Any, items: Items) -> Said:
+    return _report(e), None, None
+
+
+@says("records", Sitreps.Issued)
+def _sitrep_issued(e: Any, items: Items) -> Said:
+    period = {"period_from": utc_iso(e.period_from), "period_to": utc_iso(e.period_to)}
+    return {**_report(e), **period, "figures": e.figures}, None, None
+
+
+@says("records", Sitreps.ArchiveExported)
+def _archive_exported(e: Any, items: Items) -> Said:
+    return {"at_position": e.position}, None, None
+
+
+def _report(e: Any) -> dict[str, Any]:
+    due = e.next_report_at
+    return {
+        "number": e.number,
+        "sections": dict(e.sections),
+        "next_report_at": utc_iso(due) if due else None,
+    }
 
 
 @says("channels", ChannelRegistry.Seeded)

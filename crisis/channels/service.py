@@ -33,6 +33,11 @@ def list_channels(log: CrisisLog) -> list[Channel]:
     return list(registry(log).channels.values())
 
 
+def channel_names(log: CrisisLog) -> dict[str, str]:
+    """Channel key -> name, read from the log (the CLI; servers use `projections.channels`)."""
+    return {c.key: c.name for c in list_channels(log)}
+
+
 def add_channel(
     log: CrisisLog, actor: Actor, *, version: int | None = None, **fields: Any
 ) -> Saved:
