@@ -22,8 +22,6 @@ has forgotten keys since (a counter in the same database).
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import logging
 import os
 import threading
@@ -50,7 +48,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
 from access.sqlite import use_wal
-from crisis.privacy.model import PARTS, Sealed
+from crisis.privacy.model import PARTS, Sealed, pseudonym
 
 log = logging.getLogger(__name__)
 
@@ -112,8 +110,7 @@ class KeyStore:
     # Vault
 
     def subject(self, channel: str, handle: str) -> UUID:
-        name = f"{channel}\n{' '.join(handle.split()).casefold()}".encode()
-        return UUID(bytes=hmac.new(self._pepper, name, hashlib.sha256).digest()[:16])
+        return pseudonym(self._pepper, channel, handle)
 
     def seal(self, item: UUID, part: str, subject: UUID, text: str) -> Sealed:
         return _sealed(item, part, self._key_for(item, part, subject), text)

@@ -280,7 +280,7 @@ def load(
         now=now,
         crisis_mode=policy.crisis_mode,
         target_minutes=policy.target_minutes,
-        channels=load_per_channel(incident, now),
+        channels={k: ChannelLoad(**v) for k, v in load_per_channel(incident, now).items()},
     )
 
 

@@ -111,6 +111,8 @@ class Process:
 
     def memory(self) -> dict[str, float]:
         """Resident memory now and at its peak (VmHWM), in MB."""
+        if self.process is None:
+            raise RuntimeError("not started")
         status = Path(f"/proc/{self.process.pid}/status").read_text().splitlines()
         fields = {line.split(":")[0]: line.split(":")[1] for line in status}
         return {

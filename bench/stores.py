@@ -22,8 +22,10 @@ from sqlalchemy import create_engine, delete, insert, select
 from access.accounts import Accounts
 from access.keystore import KeyStore, key_store_state, personal_keys
 from bench import generate
+from crisis.clock import Clock
 from crisis.log import CrisisLog
 from crisis.people.model import Actor, Role
+from server.runtime import open_log
 from server.settings import Settings
 
 CACHE = Path(__file__).parent / ".cache"
@@ -48,8 +50,8 @@ class Store:
     settings: Settings
     people: dict[str, Actor]
 
-    def log(self, clock: object = None) -> CrisisLog:
-        return CrisisLog(env=self.settings.event_store_env, clock=clock)
+    def log(self, clock: Clock | None = None) -> CrisisLog:
+        return open_log(self.settings, clock)
 
 
 class Stores:

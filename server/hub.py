@@ -22,8 +22,13 @@ QUEUE_SIZE = 256  # changes waiting for one client before it is dropped
 RECENT = 5000  # changes kept for clients that reconnect ...
 RECENT_BYTES = 32 * 1024 * 1024  # ... within this much memory
 
-RESYNC = object()
-Item = tuple[int, str] | object | None  # (position, message), RESYNC, or None: hang up
+
+class Resync:
+    """Queued for a client that fell behind: it is told to fetch a fresh board."""
+
+
+RESYNC = Resync()
+Item = tuple[int, str] | Resync | None  # (position, message), RESYNC, or None: hang up
 
 
 class Client:
@@ -113,9 +118,9 @@ class Hub:
 async def serve(client: Client, send: Callable[[str], Awaitable[Any]]) -> None:
     """Send the client's queue until it is told to hang up."""
     while (item := await client.queue.get()) is not None:
-        if item is RESYNC:
+        if isinstance(item, Resync):
             await send(json.dumps({"type": "resync", "position": client.sent}))
         else:
-            position, text = item  # type: ignore[misc]
+            position, text = item
             await send(text)
             client.sent = position

@@ -22,6 +22,8 @@ parts add theirs) is left out of `follow_up` and not flagged again.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 from crisis.facts.model import Fact
 from projections.board import ITEM_PARTS, Board, Doc, handles, iso, item_part, person
 
@@ -124,7 +126,13 @@ def refresh_follow_up(incident: Doc) -> None:
     )
 
 
-def _flag(board: Board, fact: Doc, e: Fact.Event, change: str, stale) -> Doc:  # type: ignore[no-untyped-def]
+def _flag(
+    board: Board,
+    fact: Doc,
+    e: Fact.Corrected | Fact.Withdrawn,
+    change: str,
+    stale: Callable[[int], bool],
+) -> Doc:
     incident = board.incident_of(fact)
     entry = {
         "fact": fact["id"],
@@ -144,7 +152,7 @@ def _flag(board: Board, fact: Doc, e: Fact.Event, change: str, stale) -> Doc:  #
     return incident
 
 
-def _items(incident: Doc):  # type: ignore[no-untyped-def]
+def _items(incident: Doc) -> Iterator[Doc]:
     for part in ITEM_PARTS:
         yield from incident.get(part, {}).values()
 

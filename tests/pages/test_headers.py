@@ -10,7 +10,7 @@ from fastapi import routing
 from playwright.sync_api import expect
 
 from tests.browser import log_in
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 
 
 def _get_paths(app) -> list[str]:

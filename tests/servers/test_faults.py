@@ -211,6 +211,8 @@ def test_a_database_that_refuses_connections_answers_503(on_postgres) -> None:
     unhealthy = health(srv)
     assert unhealthy.status_code == 503
     assert unhealthy.json()["code"] in ("store_unreachable", "store_unavailable")
+    for answer in (refused, unhealthy):  # a sentence of ours, not the driver's error
+        assert "accepting connections" not in answer.text and "psycopg" not in answer.text
 
     allow_connections(dbname, True)
     until_accepted(client, "after the outage")

@@ -13,7 +13,8 @@ import websockets
 
 from server.settings import Settings
 from tests import scenario
-from tests.conftest import Server, copy_users, free_port
+from tests.fixtures.servers import Server, free_port
+from tests.fixtures.users import copy_users
 
 
 @pytest.fixture
