@@ -338,7 +338,6 @@ def _rebuilt_into(settings: Settings, store: ViewStore) -> Projections:
 
 @contextmanager
 def _event_log(settings: Settings) -> Iterator[CrisisLog]:
-
     from server.runtime import open_log
 
     events = open_log(settings)
@@ -382,7 +381,7 @@ def _demo(args: argparse.Namespace) -> int:
     for username, secret in demo.DEMO_TOTP_SECRETS.items():
         print(
             f"crisis demo: {username} also needs a code from an authenticator app with the key "
-            f"{secret} (or: python3 -c 'import pyotp; print(pyotp.TOTP(\"{secret}\").now())')"
+            f"{secret} (or: {totp_command(secret)})"
         )
     return _serve(args)
 
@@ -402,6 +401,14 @@ def _demo_refusal(folder: Path) -> str | None:
         if held is None:
             return f"a server is running on {folder}; stop it first"
     return None
+
+
+def totp_command(secret: str) -> str:
+    """A shell command printing the current code for `secret`, with this
+    interpreter (the one that has pyotp) as a path typed from here."""
+    relative = os.path.relpath(sys.executable)
+    python = sys.executable if relative.startswith("..") else relative
+    return f"{python} -c 'import pyotp; print(pyotp.TOTP(\"{secret}\").now())'"
 
 
 def _add_user(args: argparse.Namespace) -> int:
@@ -489,13 +496,13 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _archive(args: argparse.Namespace) -> int:
-    from crisis.log import CrisisLog
     from projections.store import ViewStore
     from reports import archive
+    from server.runtime import open_log
     from web import template_environment
 
     settings = _settings(args)
-    log, store = CrisisLog(env=settings.event_store_env), ViewStore(settings.views_url)
+    log, store = open_log(settings), ViewStore(settings.views_url)
     try:
         extract = archive.build(
             log, store, args.incident, template_environment(), args.position, args.creator
@@ -520,10 +527,10 @@ def _sitrep(args: argparse.Namespace) -> int:
     from datetime import datetime
 
     from crisis.channels.service import channel_names
-    from crisis.log import CrisisLog
     from projections.store import ViewStore
     from reports import sitrep
     from reports.archive.documents import render_pdf
+    from server.runtime import open_log
     from web import template_environment
 
     try:
@@ -535,7 +542,7 @@ def _sitrep(args: argparse.Namespace) -> int:
         print("crisis: give the time with its offset, e.g. +01:00", file=sys.stderr)
         return 2
     settings = _settings(args)
-    log, store = CrisisLog(env=settings.event_store_env), ViewStore(settings.views_url)
+    log, store = open_log(settings), ViewStore(settings.views_url)
     try:
         channels = channel_names(log)
         if args.number:

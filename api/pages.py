@@ -41,7 +41,7 @@ def render(
     )
 
 
-@router.get("/")
+@router.api_route("/", methods=["GET", "HEAD"])  # HEAD: uptime checks
 def board_page(request: Request) -> Response:
     actor = actor_or_none(request)
     if actor is None:

@@ -31,6 +31,7 @@ from server.settings import Settings
 CACHE = Path(__file__).parent / ".cache"
 ADMIN_URL = os.environ.get("CRISIS_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 PASSWORD = "bench-password-123"
+COPY_BATCH = 1000  # events per insert when copying a cached log into PostgreSQL
 KEYS = "keys.sqlite"  # beside a cached log: the key store it was sealed with
 USERS = (  # (username, name, role, department); comms and vav log in (no second factor)
     ("comms", "Kari Kommunikasjon", Role.COMMS, None),
@@ -147,7 +148,7 @@ def load_log(store: Store, size: int, say: Callable = print, cache: Path = CACHE
     log = store.log()
     try:
         position = 0
-        while batch := cached.select_notifications(start=position + 1, limit=10000):
+        while batch := cached.select_notifications(start=position + 1, limit=COPY_BATCH):
             log.recorder.insert_events(
                 [
                     StoredEvent(n.originator_id, n.originator_version, n.topic, n.state)

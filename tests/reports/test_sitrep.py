@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from crisis.log import CrisisLog
 from projections.store import ViewStore
 from reports import sitrep
 from reports.archive.documents import pdfa_part
+from server.runtime import open_log
 from tests import scenario
 from tests.api.test_api import refused
 from tests.reports.test_archive import crisis
@@ -156,7 +156,7 @@ def test_an_issued_report_cannot_change_and_a_replay_shows_it(api, clock, first_
     assert api.get("reviewer", f"{base}/1").json() == report
     assert api.get("comms", base).json()["next_due"] == "2026-11-23T12:00:00+00:00"
     # A replay at the report's position shows it; just before, it was not issued.
-    log, store = CrisisLog(env=settings.event_store_env), ViewStore(settings.views_url)
+    log, store = open_log(settings), ViewStore(settings.views_url)
     try:
         at = sitrep.issued_report(log, store, incident, 1, position=issued_at)
         assert sitrep.issued_report(log, store, incident, 1, position=issued_at - 1) is None

@@ -21,7 +21,9 @@ import pytest
 
 from server.settings import Settings
 from tests import scenario
-from tests.conftest import ADMIN_URL, Server, copy_users, free_port, fresh_postgres
+from tests.fixtures.servers import Server, free_port
+from tests.fixtures.stores import ADMIN_URL, fresh_postgres
+from tests.fixtures.users import copy_users
 from tests.servers.mounts import tmpfs
 
 TEXT = "Vannprøven fra høydebassenget viser E. coli. " * 100  # about 4.5 KB per fact

@@ -65,8 +65,13 @@ def test_read_model_rows_are_written_once_per_database(two_servers, postgres_url
         scenario.approved_fact(second if n % 2 else first, incident, f"Fakta {n}")
     engine = sqlalchemy.create_engine(Settings.from_env("/tmp", postgres_url).views_url)
     with engine.connect() as conn:
-        tracked = conn.execute(sqlalchemy.text("select position from view_tracking")).scalar_one()
-        doc = conn.execute(sqlalchemy.text("select doc from view_rows")).scalar_one()
+        board = {"view": "board"}
+        tracked = conn.execute(
+            sqlalchemy.text("select position from view_tracking where view = :view"), board
+        ).scalar_one()
+        doc = conn.execute(
+            sqlalchemy.text("select doc from view_rows where view = :view"), board
+        ).scalar_one()
     engine.dispose()
     headers = {"Authorization": f"Bearer {first.token('comms')}"}
     live = httpx.get(f"{first.url}/api/board", headers=headers).json()
