@@ -75,11 +75,11 @@ def create_app(
         webhooks,
         board,
         pages,
+        records,  # before desks: /incidents/{id}/sitrep is not the desk `/incidents/{id}/{name}`
         desks,
         public,
         review,
         health,
-        records,
     ):
         # The JSON API documents its refusal body; the public pages and feeds their own.
         refusals = {} if module in (public, health) else errors.REFUSALS

@@ -110,7 +110,7 @@ def test_nothing_about_the_person_beyond_the_handle(api, secrets):
     items[0] |= {"name": "Kari Nordmann", "email": "kari@example.no"}
     response = deliver(api, items)
     assert response.status_code == 422 and response.json()["code"] == "invalid_input"
-    assert "name" in response.json()["detail"]
+    assert "«Navn»" in response.json()["detail"] and "«email»" in response.json()["detail"]
     assert api.position() == before
 
 
