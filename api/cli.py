@@ -179,6 +179,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from server.websocket import WebSocketProtocol
 
     settings = _settings(args)
     with _data_folder(settings) as held:
@@ -193,6 +194,7 @@ def _serve(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             log_level="warning",
+            ws=WebSocketProtocol.stalling_after(settings.stall_seconds),
             # A screen that stopped reading never lets its connection finish closing.
             timeout_graceful_shutdown=SHUTDOWN_SECONDS,
         )

@@ -9,6 +9,7 @@ JSON API, so the pages hold no rule of their own.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -122,7 +123,7 @@ def _desk(
     if actor.role not in desk.roles:
         return render(request, "desks/forbidden.html", 403, actor=actor, desk=desk)
     rt = runtime(request)
-    incidents = _incidents(rt.board.snapshot()[1], actor) if pick_incident else []
+    incidents = rt.board.read(lambda b: _incidents(b.headers(), actor))[1] if pick_incident else []
     chosen = next((i for i in incidents if i["id"] == incident), None)
     if chosen is None and incident is None and incidents:
         chosen = incidents[0]
@@ -146,7 +147,7 @@ def _desk(
     )
 
 
-def _incidents(docs: list[dict[str, Any]], actor: Actor) -> list[dict[str, Any]]:
+def _incidents(docs: Iterable[dict[str, Any]], actor: Actor) -> list[dict[str, Any]]:
     """Incidents not closed, newest first; a department sees those it has facts in."""
     mine = [
         {"id": d["id"], "title": d["title"], "phase": d["phase"], "opened_at": d["opened_at"]}

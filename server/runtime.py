@@ -38,7 +38,7 @@ class Runtime:
     ) -> Runtime:
         log = CrisisLog(env=settings.event_store_env, clock=clock)
         projections = Projections(log, ViewStore(settings.views_url))
-        hub = Hub(projections["board"])
+        hub = Hub(projections["board"], settings.stall_seconds)
         return cls(settings, log, Accounts(settings.accounts_url, clock, policy), projections, hub)
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:

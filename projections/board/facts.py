@@ -22,6 +22,8 @@ parts add theirs) is left out of `follow_up` and not flagged again.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from crisis.facts.model import Fact
 from projections.board import ITEM_PARTS, Board, Doc, handles, iso, item_part, person
 
@@ -87,8 +89,9 @@ def withdrawn(board: Board, e: Fact.Withdrawn) -> Doc:
 def followed_up(board: Board, e: Fact.FollowedUp) -> Doc:
     fact_id, item_id = str(e.originator_id), str(e.item_id)
     incident = board.incidents[board.owner[fact_id]]
-    for item in _items(incident):
+    for part, item in _items(incident):
         if item["id"] == item_id:
+            board.touch(incident, part, item_id)
             item["needs_follow_up"] = [
                 f for f in item.get("needs_follow_up", []) if f["fact"] != fact_id
             ]
@@ -133,20 +136,22 @@ def _flag(board: Board, fact: Doc, e: Fact.Event, change: str, stale) -> Doc:  #
         "reason": e.reason,
         "at": iso(e.at),
     }
-    for item in _items(incident):
+    for part, item in _items(incident):
         if item.get("status") in SETTLED:
             continue
         for cite in item.get("cites", []):
             if cite["fact"] == fact["id"] and stale(cite["revision"]):
+                board.touch(incident, part, item["id"])
                 others = [f for f in item.get("needs_follow_up", []) if f["fact"] != fact["id"]]
                 item["needs_follow_up"] = [*others, {**entry, "revision": cite["revision"]}]
     refresh_follow_up(incident)
     return incident
 
 
-def _items(incident: Doc):  # type: ignore[no-untyped-def]
+def _items(incident: Doc) -> Iterator[tuple[str, Doc]]:
     for part in ITEM_PARTS:
-        yield from incident.get(part, {}).values()
+        for item in incident.get(part, {}).values():
+            yield part, item
 
 
 def _revision(e: Fact.Event, revision: int, text: str, change: str, reason: str) -> Doc:
