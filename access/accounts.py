@@ -20,11 +20,12 @@ from argon2.exceptions import VerificationError
 from sqlalchemy import create_engine, delete, func, select
 
 from access import second_factor
-from access.schema import aware, create, recovery_codes, sessions, users
-from access.tokens import ApiTokens, is_api_token
 from access.policy import AccessPolicy
 from access.refusals import NotAuthenticated
+from access.schema import aware, create, recovery_codes, sessions, users
+from access.sqlite import use_wal
 from access.throttle import Throttle
+from access.tokens import ApiTokens, is_api_token
 from crisis.clock import Clock, SystemClock
 from crisis.errors import Conflict, NotFound
 from crisis.people.model import TWO_FACTOR_ROLES, Actor, Role
@@ -53,7 +54,7 @@ class Accounts:
     def __init__(
         self, url: str, clock: Clock | None = None, policy: AccessPolicy | None = None
     ) -> None:
-        self.engine = create_engine(url)
+        self.engine = use_wal(create_engine(url, pool_pre_ping=True))
         create(self.engine)
         self.clock = clock or SystemClock()
         self.policy = policy or AccessPolicy.from_env()
@@ -309,6 +310,13 @@ class Accounts:
                 .values(totp_secret=pending.secret, totp_step=step)
             )
             conn.execute(delete(recovery_codes).where(recovery_codes.c.user_id == user_id))
+            # Every other session ends: whoever held one did not prove the new app.
+            conn.execute(
+                delete(sessions).where(
+                    sessions.c.user_id == user_id,
+                    sessions.c.token_hash != _digest(pending_token),
+                )
+            )
             conn.execute(
                 recovery_codes.insert(),
                 [
@@ -316,6 +324,7 @@ class Accounts:
                     for c in codes
                 ],
             )
+        self._changed()
         return self._promote(pending_token, pending), codes
 
     def _promote(self, pending_token: str, pending: Pending) -> str:
@@ -399,8 +408,16 @@ class Accounts:
             for row in rows
         ]
 
-    def start_enrolment(self, actor: Actor) -> str:
-        """A logged-in person chooses to set up (or replace) their authenticator."""
+    def start_enrolment(
+        self, actor: Actor, password: str, code: str | None, address: str | None
+    ) -> str:
+        """A logged-in person chooses to set up (or replace) their authenticator.
+        A session alone is not enough (it may be a borrowed or stolen one): the
+        password, and once an app is set up, its current code or a recovery code."""
+        username = self._user_by_id(actor.id).username
+        self.check_password(username, password, address)
+        if self.stage_after_password(actor) == "code":
+            self.check_code(actor, username, code or "", address)
         return self.open_session(actor, stage="enrol")
 
     def _user(self, username: str):  # type: ignore[no-untyped-def]

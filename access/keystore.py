@@ -7,6 +7,14 @@ is hidden too) and SQLite's `secure_delete` zeroes the freed bytes, so the
 key is gone from the file, not only from the table. On PostgreSQL the old
 row version lasts until vacuum; backups keep keys until they expire.
 
+Sealing costs no transaction of its own: a new key waits in memory until
+the log saves the events sealed with it, and `keep` then writes every key of
+the save in one transaction, just before the events' transaction. A crash
+between the two leaves at most a key no event uses (the next delivery of the
+same message adopts it), never an event whose key is missing. That key store
+transaction syncs to disk in full (`access.sqlite`), so even a power cut
+cannot keep the events and lose their keys.
+
 Keys are cached in memory; `refresh` drops the cache whenever any process
 has forgotten keys since (a counter in the same database).
 """
@@ -19,12 +27,13 @@ import hmac
 import logging
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.persistence import IntegrityError as EventStoreRefused
 from sqlalchemy import (
     Column,
     Integer,
@@ -33,7 +42,6 @@ from sqlalchemy import (
     String,
     Table,
     create_engine,
-    event,
     insert,
     select,
     update,
@@ -41,6 +49,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
+from access.sqlite import use_wal
 from crisis.privacy.model import PARTS, Sealed
 
 log = logging.getLogger(__name__)
@@ -73,14 +82,18 @@ class KeyStore:
 
     def __init__(self, url: str) -> None:
         memory = url in ("sqlite://", "sqlite:///:memory:")
-        self.engine = create_engine(url, poolclass=StaticPool) if memory else create_engine(url)
-        if url.startswith("sqlite"):
-            event.listen(self.engine, "connect", _secure_delete)
+        engine = (
+            create_engine(url, poolclass=StaticPool)
+            if memory
+            else create_engine(url, pool_pre_ping=True)
+        )
+        self.engine = use_wal(engine, synchronous="FULL", secure_delete=True)
         metadata.create_all(self.engine)
         self._pepper, self._seen = self._state()
         self._keys: dict[tuple[str, str], bytes | object] = {}
         self._loaded = False
         self._lock = threading.Lock()
+        self._new: dict[tuple[str, str], tuple[bytes, str]] = {}  # (key, subject), not yet kept
 
     def _state(self) -> tuple[bytes, int]:
         with self.engine.begin() as conn:
@@ -103,10 +116,38 @@ class KeyStore:
         return UUID(bytes=hmac.new(self._pepper, name, hashlib.sha256).digest()[:16])
 
     def seal(self, item: UUID, part: str, subject: UUID, text: str) -> Sealed:
-        key = self._key_for(item, part, subject)
-        nonce = os.urandom(NONCE)
-        box = nonce + AESGCM(key).encrypt(nonce, text.encode(), _bound(item, part))
-        return Sealed(item, part, box=base64.b64encode(box).decode())
+        return _sealed(item, part, self._key_for(item, part, subject), text)
+
+    def keep(self, events: Sequence[Any]) -> None:
+        """Write the new keys these events were sealed with, in one transaction.
+        A key stored meanwhile for the same part (by another process, or by a
+        save that crashed before its events) is adopted: the value is sealed
+        again under it, so every event opens with the key the store holds."""
+        values = [
+            (event, name, value)
+            for event in events
+            for name, value in vars(event).items()
+            if isinstance(value, Sealed) and value.box is not None
+        ]
+        with self._lock:
+            new = {
+                k: self._new[k]
+                for k in {(str(v.item), v.part) for _, _, v in values} & set(self._new)
+            }
+        if not new:
+            return
+        stored = self._write(new)
+        for event, name, value in values:
+            mine = new.get((str(value.item), value.part))
+            if mine is not None and stored[(str(value.item), value.part)] != mine[0]:
+                plain = _opened(value, mine[0])
+                vars(event)[name] = _sealed(
+                    value.item, value.part, stored[(str(value.item), value.part)], plain
+                )
+        with self._lock:
+            for k in new:
+                self._new.pop(k, None)
+                self._keys[k] = stored[k]
 
     def open(self, sealed: Sealed) -> str | None:
         key = self._lookup(str(sealed.item), sealed.part)
@@ -147,6 +188,7 @@ class KeyStore:
         with self._lock:
             for key in wanted:
                 self._keys[key] = FORGOTTEN
+                self._new.pop(key, None)
 
     def refresh(self) -> int:
         with self.engine.connect() as conn:
@@ -164,27 +206,58 @@ class KeyStore:
     # Keys
 
     def _key_for(self, item: UUID, part: str, subject: UUID) -> bytes:
-        """The key of (item, part), made now if there is none; a forgotten one is never remade."""
+        """The key of (item, part): the stored one, or one made now and kept
+        with the events (`keep`); a forgotten one is never made again."""
+        wanted = (str(item), part)
+        with self._lock:
+            found = self._new.get(wanted, (self._keys.get(wanted),))[0]
+        if found is None or found is MISSING:
+            with self.engine.connect() as conn:
+                row = conn.execute(_row(*wanted)).first()
+            found = FORGOTTEN if row and row.key is None else row.key if row else None
+        if found is FORGOTTEN:
+            raise ValueError(f"the {part} of {item} was erased; it cannot be sealed again")
+        if isinstance(found, bytes):
+            return found
+        with self._lock:
+            return self._new.setdefault(
+                wanted, (AESGCM.generate_key(bit_length=256), str(subject))
+            )[0]
+
+    def _write(self, new: dict[tuple[str, str], tuple[bytes, str]]) -> dict[tuple[str, str], bytes]:
+        """Insert the keys in one transaction; the key each part holds afterwards."""
+        rows = {
+            wanted: {"item": wanted[0], "part": wanted[1], "subject": subject, "key": key}
+            for wanted, (key, subject) in new.items()
+        }
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(personal_keys), list(rows.values()))
+            return {wanted: key for wanted, (key, _) in new.items()}
+        except IntegrityError:  # some stored meanwhile: row by row
+            pass
         with self.engine.begin() as conn:
-            row = conn.execute(_row(str(item), part)).first()
-            if row is None:
-                key = AESGCM.generate_key(bit_length=256)
+            stored: dict[tuple[str, str], bytes] = {}
+            for wanted, values in rows.items():
                 try:
-                    values = {"item": str(item), "part": part, "subject": str(subject), "key": key}
                     with conn.begin_nested():
                         conn.execute(insert(personal_keys).values(**values))
-                    return key
-                except IntegrityError:  # made meanwhile by a concurrent delivery
-                    row = conn.execute(_row(str(item), part)).one()
-        if row.key is None:
-            raise ValueError(f"the {part} of {item} was erased; it cannot be sealed again")
-        return row.key
+                    stored[wanted] = new[wanted][0]
+                except IntegrityError:
+                    key = conn.execute(_row(*wanted)).one().key
+                    if key is None:  # received before and erased since: a copy of it
+                        raise EventStoreRefused(
+                            f"the {wanted[1]} of {wanted[0]} was erased"
+                        ) from None
+                    stored[wanted] = key
+            return stored
 
     def _lookup(self, item: str, part: str) -> bytes | object:
-        """The key of (item, part): bytes, FORGOTTEN or MISSING. From the cache; on
+        """The key of (item, part): bytes, FORGOTTEN or MISSING. A new key not
+        yet kept opens what it sealed. Stored keys come from the cache; on
         the first miss the whole table is read in one go, later misses row by row."""
         with self._lock:
-            found = self._keys.get((item, part))
+            found = self._new.get((item, part), (self._keys.get((item, part)),))[0]
             if found is None and not self._loaded:
                 with self.engine.connect() as conn:
                     for row in conn.execute(select(personal_keys)):
@@ -194,8 +267,8 @@ class KeyStore:
         if found is not None:
             return found
         with self.engine.connect() as conn:
-            row = conn.execute(_row(item, part)).first()
-        found = _cached(row.key) if row else MISSING
+            stored = conn.execute(_row(item, part)).first()
+        found = _cached(stored.key) if stored else MISSING
         with self._lock:
             self._keys[(item, part)] = found
         return found
@@ -217,5 +290,12 @@ def _bound(item: UUID, part: str) -> bytes:
     return f"{item}/{part}".encode()
 
 
-def _secure_delete(dbapi_conn: Any, _record: Any) -> None:
-    dbapi_conn.execute("PRAGMA secure_delete=ON")
+def _sealed(item: UUID, part: str, key: bytes, text: str) -> Sealed:
+    nonce = os.urandom(NONCE)
+    box = nonce + AESGCM(key).encrypt(nonce, text.encode(), _bound(item, part))
+    return Sealed(item, part, box=base64.b64encode(box).decode())
+
+
+def _opened(sealed: Sealed, key: bytes) -> str:
+    box = base64.b64decode(sealed.box or "")
+    return AESGCM(key).decrypt(box[:NONCE], box[NONCE:], _bound(sealed.item, sealed.part)).decode()

@@ -5,7 +5,7 @@ the TOTP seed, which the server needs in clear to compute codes."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -13,9 +13,11 @@ from sqlalchemy import (
     DateTime,
     Engine,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
+    Text,
     inspect,
     text,
 )
@@ -85,6 +87,23 @@ api_tokens = Table(
 )
 
 
+# Answers to commands sent with an Idempotency-Key (see access.idempotency).
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("actor_id", String(36), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    # None while the command runs; then its answer.
+    Column("status", Integer),
+    Column("content_type", String(100)),
+    Column("body", LargeBinary),
+    # What the command was about to write to the log: (item id, version, time).
+    Column("writes", Text),
+)
+
+
 def create(engine: Engine) -> None:
     """Create the tables, and add columns that an older accounts file lacks."""
     metadata.create_all(engine)
@@ -103,4 +122,4 @@ def create(engine: Engine) -> None:
 
 def aware(moment: datetime) -> datetime:
     """SQLite gives datetimes back without offset; they were stored as UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

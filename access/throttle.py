@@ -11,9 +11,9 @@ import math
 
 from sqlalchemy import Engine, delete, func, select
 
-from access.schema import aware, login_failures
 from access.policy import AccessPolicy
 from access.refusals import TooManyAttempts
+from access.schema import aware, login_failures
 from crisis.clock import Clock
 
 

@@ -11,14 +11,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, select
 
 from access.schema import api_tokens, aware
-from crisis.channels import DEFAULT_CHANNELS
 from crisis.clock import Clock
 from crisis.errors import NotFound, Refused
 from crisis.people.departments import DEPARTMENTS
@@ -48,8 +47,11 @@ class ApiTokens:
         self.clock = clock
         self.on_revoked = on_revoked
 
-    def issue(self, label: str, scope: str, value: str, by: Actor) -> Issued:
-        _require_scope(scope, value)
+    def issue(
+        self, label: str, scope: str, value: str, by: Actor, channels: Collection[str] = ()
+    ) -> Issued:
+        """A new token; a channel token only for one of `channels` (the active ones)."""
+        _require_scope(scope, value, channels)
         token = PREFIX + secrets.token_urlsafe(32)
         token_id = str(uuid.uuid4())
         with self.engine.begin() as conn:
@@ -125,10 +127,10 @@ class ApiTokens:
                 )
 
 
-def _require_scope(scope: str, value: str) -> None:
+def _require_scope(scope: str, value: str, channels: Collection[str]) -> None:
     if scope == "department" and value not in DEPARTMENTS:
         raise Refused("unknown_department", department=value)
-    if scope == "channel" and value not in DEFAULT_CHANNELS:
+    if scope == "channel" and value not in channels:
         raise Refused("unknown_channel", channel=value)
     if scope not in SCOPES:
         raise Refused("token_scope_required")

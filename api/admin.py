@@ -14,8 +14,10 @@ from pydantic import BaseModel, Field, model_validator
 from api.commands import Command, Short
 from api.deps import actor_or_none, allowed, runtime
 from api.pages import render
-from crisis.channels import DEFAULT_CHANNELS
+from crisis.channels import Channel
+from crisis.channels.service import list_channels
 from crisis.errors import Forbidden, Refused
+from crisis.log import CrisisLog
 from crisis.people.departments import DEPARTMENTS
 from crisis.people.model import Actor
 
@@ -117,7 +119,10 @@ def tokens(actor: Reviewer, request: Request) -> list[dict[str, object]]:
 def issue_token(body: IssueToken, actor: Admin, request: Request) -> TokenIssued:
     scope, value = ("department", body.department) if body.department else ("channel", body.channel)
     assert value is not None
-    issued = runtime(request).accounts.tokens.issue(body.label, scope, value, by=actor)
+    rt = runtime(request)
+    issued = rt.accounts.tokens.issue(
+        body.label, scope, value, by=actor, channels=active_channels(rt.log)
+    )
     return TokenIssued(
         id=issued.id, token=issued.token, label=body.label, scope=scope, scope_value=value
     )
@@ -145,5 +150,11 @@ def admin_page(request: Request) -> Response:
         people=accounts.review(),
         tokens=accounts.tokens.listing(),
         departments=DEPARTMENTS,
-        channels=DEFAULT_CHANNELS,
+        channels=active_channels(runtime(request).log),
     )
+
+
+def active_channels(log: CrisisLog) -> dict[str, Channel]:
+    """The channels an integration may have a token for: every active one in
+    the registry, those an administrator added included."""
+    return {c.key: c for c in list_channels(log) if c.status == "active"}

@@ -6,10 +6,10 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from access.policy import AccessPolicy
 from api import (
     admin,
     auth,
@@ -20,6 +20,7 @@ from api import (
     errors,
     facts,
     guards,
+    health,
     incidents,
     inquiries,
     pages,
@@ -31,12 +32,11 @@ from api import (
     rumours,
     webhooks,
 )
-from api.deps import runtime
-from web import WEB
-from access.policy import AccessPolicy
+from api.idempotency import Idempotency
+from crisis.clock import Clock
 from server.runtime import Runtime
 from server.settings import Settings
-from crisis.clock import Clock
+from web import WEB
 
 
 def create_app(
@@ -58,6 +58,7 @@ def create_app(
         redoc_url=None,
     )
     errors.install(app)
+    app.add_middleware(Idempotency)  # inside the guards: after the origin check and body limit
     guards.install(app, policy or AccessPolicy.from_env())
     for module in (
         auth,
@@ -76,25 +77,13 @@ def create_app(
         desks,
         public,
         review,
+        health,
     ):
         # The JSON API documents its refusal body; the public pages and feeds their own.
-        refusals = {} if module is public else errors.REFUSALS
+        refusals = {} if module in (public, health) else errors.REFUSALS
         app.include_router(module.router, responses=refusals)
     app.include_router(admin.pages)
     docs.install(app)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
-
-    @app.get("/healthz", tags=["ops"])
-    def healthz(request: Request) -> JSONResponse:
-        """Answers 200 when the event store is reachable, with how far each read
-        model has got (`stalled_at`: the event it cannot apply, see the log)."""
-        rt = runtime(request)
-        try:
-            position = rt.log.max_position()
-        except Exception as exc:  # the store is what we report on
-            return JSONResponse({"status": "unavailable", "detail": str(exc)}, status_code=503)
-        return JSONResponse(
-            {"status": "ok", "position": position, "projections": rt.projections.status()}
-        )
 
     return app

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from access import second_factor
+from access.refusals import NotAuthenticated, TooManyAttempts
 from api.deps import (
     PENDING_COOKIE,
     SESSION_COOKIE,
@@ -24,7 +25,6 @@ from api.deps import (
 )
 from api.errors import Problem
 from api.pages import render
-from access.refusals import NotAuthenticated, TooManyAttempts
 from crisis.errors import CrisisError
 from crisis.people.model import Actor
 
@@ -216,13 +216,27 @@ def account_page(request: Request) -> Response:
 
 
 @router.post("/account/two-factor", include_in_schema=False)
-def start_two_factor(request: Request) -> Response:
-    """A logged-in person sets up (or replaces) their authenticator app."""
+def start_two_factor(
+    request: Request,
+    password: Annotated[str, Form(max_length=200)] = "",
+    code: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    """A logged-in person sets up (or replaces) their authenticator app, with
+    their password and (to replace one) the current code or a recovery code.
+    Setting up the new app ends the person's other sessions."""
     actor = actor_or_none(request)
     if actor is None:
         return RedirectResponse("/login", status_code=303)
+    accounts = runtime(request).accounts
+    try:
+        pending = accounts.start_enrolment(actor, password, code or None, address(request))
+    except (NotAuthenticated, TooManyAttempts) as refused:
+        enrolled = accounts.stage_after_password(actor) == "code"
+        return render(
+            request, "account.html", refused.status, refused, actor=actor, enrolled=enrolled
+        )
     response = RedirectResponse("/login/enrol", status_code=303)
-    _set_cookie(request, response, PENDING_COOKIE, runtime(request).accounts.start_enrolment(actor))
+    _set_cookie(request, response, PENDING_COOKIE, pending)
     return response
 
 

@@ -17,6 +17,7 @@ Close codes: 1008 access ended (logout, revocation), 1013 try again later
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, WebSocket, WebSocketDisconnect
@@ -91,7 +92,5 @@ async def _until_closed(websocket: WebSocket) -> None:
 
 async def _close(websocket: WebSocket, code: int) -> None:
     """Close, but never wait long on a client whose socket is full."""
-    try:
+    with contextlib.suppress(TimeoutError, RuntimeError, OSError):
         await asyncio.wait_for(websocket.close(code=code), CLOSE_TIMEOUT)
-    except (asyncio.TimeoutError, RuntimeError, OSError):
-        pass

@@ -15,14 +15,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from server.settings import Settings
+from server.settings import DataFolderError, Settings
 
 DEFAULT_DEMO_DIR = "demo-data"
 DEFAULT_DEMO_PASSWORD = "kokevarsel"
 SHUTDOWN_SECONDS = 5
+# Written into a folder `crisis demo` made, so a later demo may wipe it: it
+# never deletes a folder it did not make (which may hold real data).
+DEMO_MARKER = ".crisis-demo"
+# Account seeds, data keys and residents' messages: nobody else on the machine
+# may read what the product writes (files 0600, folders 0700).
+UMASK = 0o077
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.umask(UMASK)
     parser = argparse.ArgumentParser(
         prog="crisis",
         description="Crisis communication coordinator for Norwegian municipalities.",
@@ -135,7 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     retention.set_defaults(run=_retention)
 
     args = parser.parse_args(argv)
-    return args.run(args) or 0
+    try:
+        return args.run(args) or 0
+    except DataFolderError as exc:
+        print(f"crisis: {exc}", file=sys.stderr)
+        return 2
 
 
 def _server_options(parser: argparse.ArgumentParser, default_dir: str | None) -> None:
@@ -162,11 +173,18 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(args.data_dir, args.database_url)
 
 
+def _lock_file(settings: Settings) -> IO[str]:
+    try:
+        return open(settings.data_dir / "serve.lock", "a")
+    except OSError as exc:
+        raise DataFolderError(settings.data_dir, exc) from None
+
+
 @contextmanager
 def _data_folder(settings: Settings) -> Iterator[IO[str] | None]:
     """Hold the data folder's lock (one server at a time; maintenance only while
     none runs). Yields None if another process holds it."""
-    with open(settings.data_dir / "serve.lock", "a") as lock:
+    with _lock_file(settings) as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -179,6 +197,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from server.webhook_secrets import SecretsError, WebhookSecrets
     from server.websocket import WebSocketProtocol
 
     settings = _settings(args)
@@ -186,15 +205,25 @@ def _serve(args: argparse.Namespace) -> int:
         if held is None:
             print(f"crisis: a server is already running on {settings.data_dir}", file=sys.stderr)
             return 2
+        try:
+            WebhookSecrets(settings.data_dir).check()
+        except SecretsError as exc:
+            print(f"crisis: {exc}", file=sys.stderr)
+            return 2
         store = "PostgreSQL" if settings.on_postgres else f"SQLite in {settings.data_dir}"
         print(f"crisis: data in {store}", flush=True)
         print(f"crisis: open http://{args.host}:{args.port}/", flush=True)
+        proxies = os.environ.get("CRISIS_TRUSTED_PROXIES", "").strip()
         uvicorn.run(
             create_app(settings),
             host=args.host,
             port=args.port,
             log_level="warning",
             ws=WebSocketProtocol.stalling_after(settings.stall_seconds),
+            # X-Forwarded-For names the client only when a configured proxy sent it;
+            # otherwise any local process could pick the address the login throttle counts.
+            proxy_headers=bool(proxies),
+            forwarded_allow_ips=proxies or None,
             # A screen that stopped reading never lets its connection finish closing.
             timeout_graceful_shutdown=SHUTDOWN_SECONDS,
         )
@@ -292,7 +321,13 @@ def _demo(args: argparse.Namespace) -> int:
 
     if args.data_dir is None:
         args.data_dir = DEFAULT_DEMO_DIR
+    refusal = _demo_refusal(Path(args.data_dir))
+    if refusal:
+        print(f"crisis demo: {refusal}", file=sys.stderr)
+        return 2
     shutil.rmtree(args.data_dir, ignore_errors=True)
+    Path(args.data_dir).mkdir(mode=0o700, parents=True)
+    (Path(args.data_dir) / DEMO_MARKER).write_text("made by crisis demo; wiped by the next\n")
     password = os.environ.get("CRISIS_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
     settings = _settings(args)
     if not demo.load(settings, password):
@@ -309,6 +344,23 @@ def _demo(args: argparse.Namespace) -> int:
             f"{secret} (or: python3 -c 'import pyotp; print(pyotp.TOTP(\"{secret}\").now())')"
         )
     return _serve(args)
+
+
+def _demo_refusal(folder: Path) -> str | None:
+    """Why the demo may not wipe `folder`: it holds something the demo did not
+    make, or a server is running on it."""
+    if not folder.exists():
+        return None
+    if not folder.is_dir() or (any(folder.iterdir()) and not (folder / DEMO_MARKER).exists()):
+        return (
+            f"{folder} was not made by crisis demo and may hold real data; "
+            "give an empty or new folder with --data-dir"
+        )
+    settings = Settings(folder.resolve())
+    with _data_folder(settings) as held:
+        if held is None:
+            return f"a server is running on {folder}; stop it first"
+    return None
 
 
 def _add_user(args: argparse.Namespace) -> int:
@@ -364,12 +416,12 @@ def _replay(args: argparse.Namespace) -> int:
 def _review(args: argparse.Namespace) -> int:
     import json
 
-    from reports.narrate import channel_names
-    from reports.review import render_report, report_data
-    from web import template_environment
     from crisis.log import CrisisLog
     from projections.review import ReviewViews
     from projections.store import ViewStore
+    from reports.narrate import channel_names
+    from reports.review import render_report, report_data
+    from web import template_environment
 
     settings = Settings.from_env(args.data_dir, args.database_url)
     log, store = CrisisLog(env=settings.event_store_env), ViewStore(settings.views_url)
@@ -396,10 +448,10 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _retention(args: argparse.Namespace) -> int:
-    from server.retention import erase_due
     from crisis.log import CrisisLog
     from projections.replay import board_at
     from projections.store import ViewStore
+    from server.retention import erase_due
 
     settings = _settings(args)
     days = settings.retention_days if args.days is None else args.days

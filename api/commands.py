@@ -16,8 +16,8 @@ from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import runtime
-from web.texts import pick_language, warning_text
 from crisis.log import CrisisLog, Saved
+from web.texts import pick_language, warning_text
 
 # Any logged-in person. An /api route declares the command it runs instead,
 # `Annotated[Actor, Depends(allowed("approve_fact"))]` (api.deps), so the

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from access.accounts import Accounts
-from server.settings import Settings
 from crisis.facts.service import approve_fact, correct_fact, submit_fact
 from crisis.incidents.service import open_incident, switch_crisis_mode, switch_four_eyes
 from crisis.inquiries.service import (
@@ -16,6 +15,7 @@ from crisis.log import CrisisLog
 from crisis.people.model import Actor, Role
 from crisis.posts.service import approve_post, draft_post, publish_post, retract_post
 from crisis.rumours.service import add_watch_phrase, assess_rumour, record_rumour, sight_rumour
+from server.settings import Settings
 
 # Editors and admins must log in with a second factor. The demo users come
 # already enrolled with these published keys, so anyone can try the demo:

@@ -12,6 +12,7 @@ which loads the item (`actor.require(command, department=..., channel=...)`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -22,9 +23,9 @@ from fastapi.routing import APIRoute
 from starlette.requests import HTTPConnection
 
 from access.refusals import NotAuthenticated
-from server.runtime import Runtime
 from crisis.errors import Forbidden
 from crisis.people.model import PERMISSIONS, Actor
+from server.runtime import Runtime
 
 __all__ = ["NotAuthenticated", "allowed", "commands_of", "current_actor", "not_gated", "runtime"]
 
@@ -60,7 +61,13 @@ def same_origin(conn: HTTPConnection) -> bool:
     if conn.headers.get("sec-fetch-site") in ("cross-site", "same-site"):
         return False
     origin = conn.headers.get("origin")
-    return origin is None or urlsplit(origin).netloc == conn.headers.get("host")
+    if origin is None:
+        return True
+    given = urlsplit(origin)
+    # http://host is another origin than https://host (a page on plain http
+    # must not act on the TLS site); a websocket's ws/wss pair with http/https.
+    scheme = {"ws": "http", "wss": "https"}.get(conn.url.scheme, conn.url.scheme)
+    return given.scheme == scheme and given.netloc == conn.headers.get("host")
 
 
 RECHECK_SECONDS = 60.0
@@ -76,10 +83,8 @@ async def while_allowed(conn: HTTPConnection, command: str) -> None:
     stop_listening = accounts.on_change(lambda: loop.call_soon_threadsafe(changed.set))
     try:
         while True:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(changed.wait(), RECHECK_SECONDS)
-            except TimeoutError:
-                pass
             changed.clear()
             actor = await asyncio.to_thread(actor_or_none, conn)
             if actor is None or not actor.may(command):
@@ -96,9 +101,9 @@ def current_actor(request: Request) -> Actor:
     actor = runtime(request).accounts.actor_for(token) if token else None
     if actor is None:
         raise NotAuthenticated("not_authenticated")
-    if from_cookie and request.method not in SAFE_METHODS:
-        if not request.headers.get("x-requested-with") or not same_origin(request):
-            raise Forbidden("csrf")
+    unsafe = from_cookie and request.method not in SAFE_METHODS
+    if unsafe and (not request.headers.get("x-requested-with") or not same_origin(request)):
+        raise Forbidden("csrf")
     return actor
 
 
@@ -154,7 +159,7 @@ class Gated:
 
 def commands_of(app: FastAPI) -> Iterator[Gated]:
     """Every HTTP route of the app with the command it declares."""
-    for path, route in _api_routes(app):
+    for path, route in api_routes(app):
         calls = [d.call for d in _dependants(route.dependant)]
         gates = [c.command for c in calls if isinstance(c, Allowed)]
         reasons = [c.reason for c in calls if isinstance(c, NotGated)]
@@ -168,7 +173,7 @@ def commands_of(app: FastAPI) -> Iterator[Gated]:
         )
 
 
-def _api_routes(app: FastAPI) -> Iterator[tuple[str, APIRoute]]:
+def api_routes(app: FastAPI) -> Iterator[tuple[str, APIRoute]]:
     contexts = getattr(routing, "iter_route_contexts", None)  # FastAPI >= 0.160 nests routers
     if contexts is None:
         yield from ((r.path, r) for r in app.routes if isinstance(r, APIRoute))

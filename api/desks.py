@@ -17,13 +17,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.deps import actor_or_none, runtime
-from web.texts import LANGUAGES, catalogue, pick_language
 from api.pages import render, templates
 from crisis.channels.service import list_channels
 from crisis.inquiries.model import CATEGORIES, MODERATION_ACTIONS, REFERRAL_TARGETS
 from crisis.people.departments import DEPARTMENTS
 from crisis.people.model import Actor, Role
 from crisis.rumours.model import ASSESSMENTS
+from web.texts import LANGUAGES, catalogue, pick_language
 
 router = APIRouter(include_in_schema=False)
 

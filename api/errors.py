@@ -14,8 +14,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from web.texts import error_text, pick_language
+from api.faults import RETRY_AFTER, STORE_FAULTS, StoreHealth, fault_code
 from crisis.errors import CrisisError
+from web.texts import error_text, pick_language
 
 
 class Problem(BaseModel):
@@ -42,6 +43,10 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
     413: _problem("The request body is too large"),
     422: _problem("A rule or the input refused it"),
     429: _problem("Too many attempts; Retry-After says when to try again"),
+    503: _problem(
+        "The store cannot be reached or is full; nothing was written. "
+        "Retry-After says when to try again"
+    ),
 }
 
 
@@ -59,9 +64,17 @@ def _extra(params: dict[str, object]) -> dict[str, object]:
 
 
 def install(app: FastAPI) -> None:
+    app.state.store_health = StoreHealth()
+
+    for fault in STORE_FAULTS:
+        app.add_exception_handler(fault, store_fault)
+
     @app.exception_handler(CrisisError)
     async def crisis_error(request: Request, exc: CrisisError) -> JSONResponse:
-        return _reply(request, exc.status, exc.code, **exc.params)
+        response = _reply(request, exc.status, exc.code, **exc.params)
+        if exc.status == 503:
+            response.headers["Retry-After"] = str(RETRY_AFTER["store_full"])
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -69,3 +82,11 @@ def install(app: FastAPI) -> None:
             f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()
         )
         return _reply(request, 422, "invalid_input", problems=problems)
+
+
+async def store_fault(request: Request, exc: Exception) -> JSONResponse:
+    code = fault_code(exc)
+    request.app.state.store_health.failed(code)
+    response = _reply(request, 503, code)
+    response.headers["Retry-After"] = str(RETRY_AFTER[code])
+    return response

@@ -11,10 +11,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.deps import SAFE_METHODS, same_origin
-from web.texts import error_text, pick_language
 from access.policy import AccessPolicy
 from access.refusals import TooManyAttempts
+from api.deps import SAFE_METHODS, same_origin
+from web.texts import error_text, pick_language
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -113,6 +113,8 @@ def install(app: FastAPI, policy: AccessPolicy) -> None:
             response = refusal(request, 403, "cross_site")
         else:
             response = await call_next(request)
+            if request.method not in SAFE_METHODS and response.status_code < 500:
+                request.app.state.store_health.recovered()  # a command went through
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         if not request.url.path.startswith("/static/"):

@@ -7,10 +7,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from api.deps import actor_or_none, runtime
-from web import template_environment
-from web.texts import catalogue, error_text, pick_language
 from crisis.channels.service import list_channels
 from crisis.errors import CrisisError
+from web import template_environment
+from web.texts import catalogue, error_text, pick_language
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(env=template_environment())

@@ -11,11 +11,11 @@ from pydantic import Field
 
 from api.commands import Accepted, Command, Short, Text, Versioned, done, version_of
 from api.deps import allowed, runtime
-from web.texts import error_text, pick_language, warning_text
 from crisis.channels.service import find_channel
 from crisis.errors import CrisisError
 from crisis.people.model import Actor
 from crisis.posts import limits, service
+from web.texts import error_text, pick_language, warning_text
 
 router = APIRouter(prefix="/api", tags=["posts"])
 

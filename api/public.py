@@ -23,11 +23,11 @@ from fastapi.templating import Jinja2Templates
 
 from api.deps import runtime
 from api.errors import REFUSALS
-from web.texts import LANGUAGES, WEB, catalogue, pick_language
 from crisis.channels.service import list_channels
 from crisis.log import CrisisLog
 from projections.public import Doc, Publisher, atom, cap, current, moment
 from projections.public.view import PublicView
+from web.texts import LANGUAGES, WEB, catalogue, pick_language
 
 router = APIRouter(
     prefix="/public",

@@ -21,16 +21,16 @@ from pydantic import Field
 
 from api.commands import Accepted, Command, done
 from api.deps import actor_or_none, allowed, runtime
-from web.texts import catalogue, error_text, pick_language
-from reports.narrate import channel_names, describe, when
 from api.pages import templates
-from reports.review import formatting, render_report, report_data
 from crisis.errors import CrisisError, NotFound, Refused
 from crisis.people.model import PERMISSIONS, Actor
 from crisis.review import service
 from crisis.review.model import MAX_NOTE
 from projections.review import STEPS, ReviewViews
 from projections.timeline import KINDS
+from reports.narrate import channel_names, describe, when
+from reports.review import formatting, render_report, report_data
+from web.texts import catalogue, error_text, pick_language
 
 router = APIRouter(tags=["review"])
 Reviewer = Annotated[Actor, Depends(allowed("review"))]

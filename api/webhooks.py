@@ -5,8 +5,10 @@ MAX_BATCH) signed with HMAC-SHA256 over the raw body, in the header
 `X-Crisis-Signature: sha256=<hex>`, with the channel's secret. The secret comes
 from the environment variable `CRISIS_WEBHOOK_SECRET_<CHANNEL>` (e.g.
 `CRISIS_WEBHOOK_SECRET_FACEBOOK`), else from `webhook-secrets.json` in the data
-folder (`{"facebook": "<secret>"}`), read on every delivery so it can be
-rotated without a restart. A channel without a secret takes no deliveries.
+folder (`{"facebook": "<secret>"}`), checked again whenever it changes so it can
+be rotated without a restart (see `server.webhook_secrets`). A channel without
+a secret takes no deliveries. Control characters (NUL, escape sequences, ...)
+are taken out of what residents wrote before anything is stored.
 
 Deliveries are idempotent by (channel, external id): a retry adds nothing and
 is reported as duplicates.
@@ -16,34 +18,50 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
-import os
+import logging
+import unicodedata
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, BeforeValidator, Field, TypeAdapter, ValidationError
 
 from api.commands import Command, Short, Text
 from api.deps import NotAuthenticated, not_gated, runtime
-from server.settings import Settings
-from crisis.errors import Forbidden, Refused
+from crisis.errors import Forbidden, Refused, Unavailable
 from crisis.inquiries.service import MAX_BATCH, Intake, Message, receive_delivery
+from server.webhook_secrets import SECRETS_FILE, SecretsError
+
+__all__ = ["SECRETS_FILE", "router", "sign"]
 
 router = APIRouter(prefix="/api", tags=["webhooks"])
+log = logging.getLogger(__name__)
+KEPT_CONTROLS = {"\n", "\t"}
 
-SECRETS_FILE = "webhook-secrets.json"
+
+def printable(text: object) -> object:
+    """The text without control characters (C0, C1, DEL, lone surrogates);
+    line breaks and tabs stay. Residents' text reaches pages, exports and terminals."""
+    if not isinstance(text, str):
+        return text
+    return "".join(
+        c for c in text if c in KEPT_CONTROLS or unicodedata.category(c) not in ("Cc", "Cs")
+    )
+
+
+PublicText = Annotated[Text, BeforeValidator(printable)]
+PublicShort = Annotated[Short, BeforeValidator(printable)]
 
 
 class WebhookMessage(Command):
     """One message; unknown fields (a name, an e-mail address) are refused, since
     the municipality keeps nothing about the person beyond the handle."""
 
-    external_id: str = Field(min_length=1, max_length=200, description="The channel's message id.")
-    handle: Short = Field(description="The person's handle on the channel.")
-    text: Text
+    external_id: PublicShort = Field(description="The channel's message id.")
+    handle: PublicShort = Field(description="The person's handle on the channel.")
+    text: PublicText
     incident_id: UUID | None = Field(
         None, description="Defaults to the `incident` query parameter."
     )
@@ -94,16 +112,22 @@ async def deliver(
 ) -> DeliveryReport:
     """A batch of inquiries from a channel integration, saved in one transaction."""
     rt = runtime(request)
-    secret = webhook_secret(rt.settings, channel)
-    if secret is None:
-        raise Forbidden("webhook_not_configured", channel=channel)
+    try:
+        secret = rt.webhook_secrets.secret(channel)
+    except SecretsError as exc:
+        log.error("webhook deliveries refused: %s", exc)
+        raise Unavailable("webhook_secrets_invalid") from None
+    if secret is None:  # the caller is not told how a channel is configured
+        log.warning("a delivery for %r, which has no secret (%s)", channel, SECRETS_FILE)
+        raise Forbidden("webhook_not_configured")
     body = await request.body()  # bounded by the app's body limit (api.guards)
     if not signature_matches(secret, body, x_crisis_signature or ""):
         raise NotAuthenticated("bad_signature")
     try:
         batch = _BATCH.validate_json(body)
     except ValidationError as exc:
-        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()])
+        errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
+        raise RequestValidationError(errors) from exc
     messages = []
     for m in batch:
         if (m.incident_id or incident) is None:
@@ -125,16 +149,6 @@ async def deliver(
             for x, i, new in intake.results
         ],
     )
-
-
-def webhook_secret(settings: Settings, channel: str) -> str | None:
-    """The channel's secret: the environment first, then the data folder's file."""
-    secret = os.environ.get(f"CRISIS_WEBHOOK_SECRET_{channel.upper()}")
-    if not secret:
-        path = settings.data_dir / SECRETS_FILE
-        if path.exists():
-            secret = json.loads(path.read_text(encoding="utf-8")).get(channel)
-    return secret or None
 
 
 def sign(secret: str, body: bytes) -> str:

@@ -13,15 +13,16 @@ import os
 import platform
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import fanout, log_figures, stores, throughput
+from bench import fanout, log_figures, scale, stores, throughput
 
 RESULTS = Path(__file__).parent / "results.json"
-NAMES = ("http", "webhook", "fanout", "rebuild", "replay", "memory")
+NAMES = ("http", "webhook", "fanout", "scale", "rebuild", "replay", "memory")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ class Sizes:
     replay_moments: int
     memory_clients: int
     memory_commands: int
+    scale_inquiries: int  # in the big incident
+    scale_rounds: int  # commands on each incident
+    scale_loads: int  # GET /load on each incident
 
 
 FULL = Sizes(
@@ -49,6 +53,25 @@ FULL = Sizes(
     replay_moments=5,
     memory_clients=1000,
     memory_commands=20,
+    scale_inquiries=20_000,
+    scale_rounds=40,
+    scale_loads=40,
+)
+# For the smoke test in the suite (tests/bench): every benchmark runs, the figures mean nothing.
+TINY = Sizes(
+    log=3_000,
+    http=throughput.Load(seconds=0.5, warmup=0.2, limit=200, concurrency=4),
+    webhook=throughput.Load(seconds=0.5, warmup=0.2, limit=10, concurrency=2),
+    fanout_clients=(5, 10),
+    fanout_rounds=3,
+    fanout_seconds=10,
+    fanout_inquiries=5,
+    replay_moments=1,
+    memory_clients=5,
+    memory_commands=2,
+    scale_inquiries=200,
+    scale_rounds=5,
+    scale_loads=3,
 )
 QUICK = Sizes(
     log=50_000,
@@ -61,6 +84,9 @@ QUICK = Sizes(
     replay_moments=3,
     memory_clients=200,
     memory_commands=5,
+    scale_inquiries=5_000,
+    scale_rounds=20,
+    scale_loads=20,
 )
 
 
@@ -75,6 +101,7 @@ class Figure:
     target: str
     met: bool | None
     details: dict[str, Any] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)  # any of them fails the figure
 
     @property
     def ratio(self) -> float | None:
@@ -82,6 +109,7 @@ class Figure:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Exit status 1 if any figure had an error (a missed target is a result, not an error)."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--quick", action="store_true", help=f"small sizes ({QUICK.log:,} events)")
@@ -93,19 +121,27 @@ def main(argv: list[str] | None = None) -> int:
         help=f"run only this benchmark (repeatable): {', '.join(NAMES)}",
     )
     args = parser.parse_args(argv)
-    sizes = QUICK if args.quick else FULL
-    only = args.only or list(NAMES)
-    run = Run(args.store, sizes, only)
+    run = measure(args.store, QUICK if args.quick else FULL, args.only or list(NAMES))
+    key = args.store + ("-quick" if args.quick else "")
+    write(key, run, " ".join(["python -m bench", *(argv if argv is not None else sys.argv[1:])]))
+    return 1 if any(f.errors for f in run.figures) else 0
+
+
+def measure(store: str, sizes: Sizes, only: list[str], cache: Path = stores.CACHE) -> Run:
+    """Run the benchmarks named in `only` at `sizes` and print the table (the
+    smoke test in the suite calls this with tiny sizes and a cache of its own)."""
+    run = Run(store, sizes, only)
     started = time.monotonic()
-    with stores.Stores(args.store) as made:
+    with stores.Stores(store, cache) as made:
         run.all(made)
     run.machine["seconds"] = round(time.monotonic() - started)
     run.machine["load_after"] = os.getloadavg()
     print()
-    print(table(run.figures, run.machine, args.store))
-    key = args.store + ("-quick" if args.quick else "")
-    write(key, run, " ".join(["python -m bench", *(argv if argv is not None else sys.argv[1:])]))
-    return 0
+    print(table(run.figures, run.machine, store))
+    for f in run.figures:
+        for problem in f.errors:
+            print(f"error in {f.name}: {problem}")
+    return run
 
 
 class Run:
@@ -119,20 +155,39 @@ class Run:
         self.load = os.getloadavg()
         print(f"[{time.strftime('%H:%M:%S')} load {self.load[0]:.1f}] {text}", flush=True)
 
-    def add(self, figure: Figure) -> None:
-        """Keep a figure, with the load average when its benchmark started."""
+    def add(self, figure: Figure, problems: Sequence[str] = ()) -> None:
+        """Keep a figure, with the load average when its benchmark started. Any
+        problem during its measurement (or its baseline's) fails it."""
         figure.details["load_at_start"] = self.load
+        figure.errors = list(problems)
+        if figure.errors:
+            figure.met = False
+            for problem in figure.errors:
+                self.say(f"ERROR in {figure.name}: {problem}")
         self.figures.append(figure)
 
     def all(self, made: stores.Stores) -> None:
-        if "http" in self.only:
-            self.http(made)
-        if "webhook" in self.only:
-            self.webhook(made)
-        if "fanout" in self.only:
-            self.fanout(made)
-        if {"rebuild", "replay", "memory"} & set(self.only):
-            self.log_figures(made)
+        for name, benchmark in (
+            ("http", self.http),
+            ("webhook", self.webhook),
+            ("fanout", self.fanout),
+            ("scale", self.scale),
+        ):
+            if name in self.only:
+                self.guarded(name, benchmark, made)
+        log_names = [n for n in ("rebuild", "replay", "memory") if n in self.only]
+        if log_names:
+            self.guarded("/".join(log_names), self.log_figures, made)
+
+    def guarded(self, name: str, benchmark: Any, made: stores.Stores) -> None:
+        """Run a benchmark; an exception ends it as a failed figure, and the run goes on."""
+        try:
+            benchmark(made)
+        except Exception as error:
+            self.add(
+                Figure(name, f"{name}: the benchmark failed", 0.0, "", None, "-", "-", False),
+                [f"{type(error).__name__}: {error}"[:500]],
+            )
 
     def http(self, made: stores.Stores) -> None:
         self.say("inquiries through the HTTP API, and the baseline endpoint ...")
@@ -148,7 +203,8 @@ class Run:
                 ">= 2x baseline",
                 ours.per_second >= 2 * base.per_second,
                 {"ours": asdict(ours), "baseline": asdict(base), "load": asdict(self.sizes.http)},
-            )
+            ),
+            ours.problems("ours") + base.problems("baseline"),
         )
 
     def webhook(self, made: stores.Stores) -> None:
@@ -170,7 +226,8 @@ class Run:
                     "load": asdict(self.sizes.webhook),
                     "library_save_1_per_call": asdict(single),
                 },
-            )
+            ),
+            ours.problems("ours") + base.problems("baseline"),
         )
         self.add(
             Figure(
@@ -183,7 +240,8 @@ class Run:
                 "-",
                 None,
                 {"single": asdict(single), "batch_of_100": asdict(base)},
-            )
+            ),
+            single.problems("single") + base.problems("batch of 100"),
         )
 
     def fanout(self, made: stores.Stores) -> None:
@@ -206,7 +264,8 @@ class Run:
             p50, p99 = ours.percentile(50), ours.percentile(99)
             b50, b99 = base.percentile(50), base.percentile(99)
             target = "p99 <= 1.5x baseline" + ("; < 150 ms" if n >= 1000 else "")
-            met = p99 <= 1.5 * b99 and (n < 1000 or p99 < 0.150) and not ours.missed
+            met = p99 <= 1.5 * b99 and (n < 1000 or p99 < 0.150)
+            problems = ours.problems("ours") + base.problems("baseline")
             details = {
                 "p50_ms": p50 * 1000,
                 "p99_ms": p99 * 1000,
@@ -228,7 +287,8 @@ class Run:
                     "(p99 is the target)",
                     None,
                     details,
-                )
+                ),
+                problems,
             )
             self.add(
                 Figure(
@@ -241,13 +301,75 @@ class Run:
                     target,
                     met,
                     details,
-                )
+                ),
+                problems,
             )
+
+    def scale(self, made: stores.Stores) -> None:
+        s = self.sizes
+        self.say(
+            f"one inquiry command on an incident of {s.scale_inquiries:,} inquiries, "
+            "and on an empty one ..."
+        )
+        result = scale.scale(made.fresh("scale"), s.scale_inquiries, s.scale_rounds, s.scale_loads)
+        big, empty = result.big, result.empty
+        details = {"big": asdict(big), "empty": asdict(empty)}
+        problems = list(result.errors)
+        if not (empty.command_ms and big.command_ms and empty.cpu_ms and empty.load_ms):
+            problems.append("measured nothing (no commands, no CPU or no load on the empty one)")
+        n = f"{s.scale_inquiries:,}"
+        for figure in (
+            Figure(
+                "scale-command",
+                f"one inquiry POST to the change on a board client, p50, incident of {n}",
+                big.command_p50,
+                "ms",
+                empty.command_p50,
+                "the same on an empty incident",
+                "<= 1.3x baseline",
+                big.command_p50 <= 1.3 * empty.command_p50,
+                details,
+            ),
+            Figure(
+                "scale-cpu",
+                f"server CPU per inquiry command, incident of {n}",
+                big.cpu_ms,
+                "ms",
+                empty.cpu_ms,
+                "the same on an empty incident",
+                "<= 1.3x baseline",
+                big.cpu_ms <= 1.3 * empty.cpu_ms,
+                details,
+            ),
+            Figure(
+                "scale-message",
+                f"change message for one new inquiry (raw bytes, largest), incident of {n}",
+                big.largest_message,
+                "bytes",
+                empty.largest_message,
+                "the same on an empty incident",
+                "<= 2 KB at any size",
+                max(big.largest_message, empty.largest_message) <= 2048,
+                details,
+            ),
+            Figure(
+                "scale-load",
+                f"GET /api/incidents/{{id}}/load, p50, incident of {n}",
+                big.load_p50,
+                "ms",
+                empty.load_p50,
+                "the same on an empty incident",
+                "< 20 ms",
+                big.load_p50 < 20,
+                details,
+            ),
+        ):
+            self.add(figure, problems)
 
     def log_figures(self, made: stores.Stores) -> None:
         s = self.sizes
         store = made.fresh("log")
-        count = stores.load_log(store, s.log, self.say)
+        count = stores.load_log(store, s.log, self.say, made.cache)
         self.machine["log_events"] = count
         self.say(f"rebuilding the read models from {count:,} events, and reading them alone ...")
         rebuilt = log_figures.rebuild_figure(store)
@@ -263,7 +385,8 @@ class Run:
                     ">= 0.5x baseline",
                     rebuilt.rate >= 0.5 * rebuilt.baseline_rate,
                     asdict(rebuilt),
-                )
+                ),
+                [] if rebuilt.events and rebuilt.incidents else ["rebuilt nothing"],
             )
         if "replay" in self.only:
             self.say(f"replaying the board at {s.replay_moments} random moments ...")
@@ -298,7 +421,8 @@ class Run:
                     "< 300 MB",
                     memory.peak_mb < 300,
                     asdict(memory),
-                )
+                ),
+                memory.errors,
             )
 
 
@@ -318,7 +442,7 @@ def machine() -> dict[str, Any]:
         "ram_gb": round(int(meminfo[meminfo.index("MemTotal:") + 1]) / 1024**2, 1),
         "python": platform.python_version(),
         "load_before": os.getloadavg(),
-        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 
@@ -331,15 +455,16 @@ def _number(value: float | None, unit: str = "") -> str:
 
 def table(figures: list[Figure], info: dict[str, Any], store: str) -> str:
     lines = [
-        "| figure | ours | baseline | ratio | target | met | load |",
-        "| --- | ---: | ---: | ---: | --- | --- | ---: |",
+        "| figure | ours | baseline | ratio | target | met | errors | load |",
+        "| --- | ---: | ---: | ---: | --- | --- | ---: | ---: |",
     ]
     for f in figures:
         ratio = f"{f.ratio:.2f}x" if f.ratio is not None else "-"
         met = "-" if f.met is None else "yes" if f.met else "**no**"
         lines.append(
             f"| {f.figure} | {_number(f.ours, f.unit)} | {_number(f.baseline, f.unit)} | {ratio} "
-            f"| {f.target} | {met} | {f.details.get('load_at_start', [0])[0]:.1f} |"
+            f"| {f.target} | {met} | {len(f.errors)} "
+            f"| {f.details.get('load_at_start', [0])[0]:.1f} |"
         )
     load = ", ".join(f"{x:.1f}" for x in info["load_before"])
     after = ", ".join(f"{x:.1f}" for x in info.get("load_after", ()))

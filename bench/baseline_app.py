@@ -5,7 +5,7 @@ way. `python -m bench.baseline_app --port P --data-dir D [--database-url U]`."""
 from __future__ import annotations
 
 import argparse
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from uuid import UUID
 
 import uvicorn
@@ -37,7 +37,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.post("/incidents/{incident_id}/inquiries", status_code=201)
     def receive(incident_id: UUID, body: Body) -> dict:
-        note = Note(incident_id, body.channel, body.handle, body.text, datetime.now(timezone.utc))
+        note = Note(incident_id, body.channel, body.handle, body.text, datetime.now(UTC))
         recordings = events.save(note)
         return {"id": note.id, "version": note.version, "position": recordings[-1].notification.id}
 

@@ -24,7 +24,7 @@ from bench import servers
 from bench.stores import Store
 from bench.throughput import TEXT, open_incidents
 
-POSITION = re.compile(rb'"position": (\d+)')
+POSITION = re.compile(rb'"position":\s*(\d+)')
 CONNECT_AT_ONCE = 50
 
 
@@ -34,6 +34,14 @@ class Latencies:
     samples: list[float] = field(default_factory=list)  # seconds
     message_bytes: int = 0
     missed: int = 0  # rounds not complete within the timeout
+    errors: list[str] = field(default_factory=list)  # dropped clients, the server's errors
+
+    def problems(self, name: str) -> list[str]:
+        """What makes this measurement no figure."""
+        found = [f"{name}: {e}" for e in self.errors]
+        if self.missed:
+            found.append(f"{name}: {self.missed} rounds not on every client within 10 s")
+        return found + ([f"{name}: measured nothing"] if not self.samples else [])
 
     def percentile(self, p: float) -> float:
         """Nearest rank."""
@@ -51,6 +59,8 @@ class Clients:
         self.seen: list[tuple[int, float]] = []
         self.tasks: list[asyncio.Task] = []
         self.last_message = b""
+        self.dropped = 0  # connections that ended before `close`
+        self.closing = False
 
     async def open(self, url: str, n: int, headers: dict[str, str] | None = None) -> None:
         for start in range(0, n, CONNECT_AT_ONCE):
@@ -70,12 +80,14 @@ class Clients:
         try:
             async for message in connection:
                 data = message.encode() if isinstance(message, str) else message
-                found = POSITION.search(data, 0, 200)
+                found = POSITION.search(data)
                 if found:
                     self.seen[i] = (int(found.group(1)), time.monotonic())
                     self.last_message = data
-        except Exception:
+        except Exception:  # counted below: a client the server dropped or failed
             pass
+        if not self.closing:
+            self.dropped += 1
 
     async def all_at(self, position: int, timeout: float) -> float | None:
         """When the last client reached `position` (None if not within the timeout)."""
@@ -87,6 +99,7 @@ class Clients:
         return None
 
     async def close(self) -> None:
+        self.closing = True
         for task in self.tasks:
             task.cancel()
         await asyncio.gather(*(c.close() for c in self.connections), return_exceptions=True)
@@ -110,8 +123,7 @@ async def _crisis_rounds(
             if time.monotonic() > stop:
                 break
             sent = time.monotonic()
-            response = await http.post(path, json=body)
-            response.raise_for_status()
+            response = servers.check(await http.post(path, json=body))
             reached = await clients.all_at(response.json()["position"], 10)
             if reached is None:
                 result.missed += 1
@@ -120,6 +132,9 @@ async def _crisis_rounds(
             await asyncio.sleep(0.01)
     message = clients.last_message
     result.message_bytes = len(message)
+    await asyncio.sleep(0)  # let readers of connections that ended count them
+    if clients.dropped:
+        result.errors.append(f"{clients.dropped} of {n} board clients dropped")
     await clients.close()
     return result, message
 
@@ -148,6 +163,8 @@ async def _baseline_rounds(
             else:
                 result.samples.append(reached - sent)
             await asyncio.sleep(0.01)
+    if clients.dropped:
+        result.errors.append(f"{clients.dropped} of {n} clients dropped")
     await clients.close()
     return result
 
@@ -158,16 +175,18 @@ def fanout(
     """For each N: (crisis, baseline). The incident already holds `inquiries`
     inquiries, so the change message is the size of a live incident's doc."""
     incident = open_incidents(store, 1)[0]
-    out = []
+    out: list[tuple[Latencies, bytes]] = []
     with servers.crisis(store) as server:
         _preload(server, incident, inquiries)
         for n in sizes:
             ours, message = asyncio.run(_crisis_rounds(server, incident, n, rounds, seconds))
-            out.append([ours, message])
+            out.append((ours, message))
+    for ours, _ in out:
+        ours.errors += server.problems
     results = []
-    with servers.baseline_ws(folder) as server:
-        for (ours, message), n in zip(out, sizes):
-            base = asyncio.run(_baseline_rounds(server, message, n, rounds, seconds))
+    with servers.baseline_ws(folder) as bare:
+        for (ours, message), n in zip(out, sizes, strict=True):
+            base = asyncio.run(_baseline_rounds(bare, message, n, rounds, seconds))
             results.append((ours, base))
     return results
 
@@ -184,7 +203,7 @@ def _preload(server: servers.Process, incident: str, inquiries: int) -> None:
             for i in range(start, min(inquiries, start + 500))
         ]
         raw = json.dumps(messages).encode()
-        httpx.post(
+        response = httpx.post(
             f"{server.url}/api/webhooks/facebook?incident={incident}",
             content=raw,
             headers={
@@ -192,4 +211,5 @@ def _preload(server: servers.Process, incident: str, inquiries: int) -> None:
                 "X-Crisis-Signature": sign(servers.WEBHOOK_SECRET, raw),
             },
             timeout=60,
-        ).raise_for_status()
+        )
+        servers.check(response)

@@ -17,7 +17,7 @@ import itertools
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -30,10 +30,10 @@ from crisis.people.model import Actor, Role
 from crisis.posts import service as posts
 from crisis.rumours import service as rumours
 
-VERSION = 1  # bump when the generated log changes: the cache is keyed by it
+VERSION = 2  # bump when the generated log changes: the cache is keyed by it
 EVENTS_PER_INCIDENT = 3000
 FLUSH = 5000  # events per save
-START = datetime(2023, 1, 2, 7, 0, tzinfo=timezone.utc)
+START = datetime(2023, 1, 2, 7, 0, tzinfo=UTC)
 
 KINDS = (
     ("boil-water notice", "Kokevarsel for {area}", "vav", "giftig"),
@@ -337,6 +337,7 @@ class Incident:
         def receive() -> None:
             watch = self.watch if self.watch in text else None
             item["it"] = Inquiry.receive(
+                self.log.vault,
                 incident_id=self.id,
                 channel=channel,
                 external_id=f"{channel}-{uuid4().hex[:12]}",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 
@@ -161,6 +161,7 @@ class Memory:
     peak_mb: float  # peak at the end
     rss_mb: float  # resident at the end
     commands: int
+    errors: list[str] = field(default_factory=list)
 
 
 def memory_figure(store: Store, clients: int, commands: int) -> Memory:
@@ -170,33 +171,40 @@ def memory_figure(store: Store, clients: int, commands: int) -> Memory:
     with servers.crisis(store) as server:
         startup = server.memory()["peak"]
         headers = {"Authorization": f"Bearer {servers.token(server)}"}
+        errors: list[str] = []
         with httpx.Client(base_url=server.url, headers=headers, timeout=60) as http:
-            incident = http.post(
-                "/api/incidents",
-                json={
-                    "kind": "storm",
-                    "title": "Storm over Oslo",
-                    "areas": ["Frogner"],
-                    "department": "bym",
-                    "severity": "severe",
-                },
+            incident = servers.check(
+                http.post(
+                    "/api/incidents",
+                    json={
+                        "kind": "storm",
+                        "title": "Storm over Oslo",
+                        "areas": ["Frogner"],
+                        "department": "bym",
+                        "severity": "severe",
+                    },
+                )
             ).json()["id"]
 
             async def follow() -> None:
                 board_clients = Clients()
                 url = server.url.replace("http", "ws") + f"/ws/board?incident={incident}"
                 await board_clients.open(url, clients, headers)
-                await board_clients.all_at(1, 60)
+                if await board_clients.all_at(1, 60) is None:
+                    errors.append("not every board client had its board within 60 s")
                 async with httpx.AsyncClient(base_url=server.url, headers=headers) as client:
                     for _ in range(commands):
                         response = await client.post(
                             f"/api/incidents/{incident}/inquiries",
                             json={"channel": "facebook", "handle": "@kari", "text": TEXT},
                         )
-                        response.raise_for_status()
-                        await board_clients.all_at(response.json()["position"], 30)
+                        servers.check(response)
+                        if await board_clients.all_at(response.json()["position"], 30) is None:
+                            errors.append("a change did not reach every client within 30 s")
+                if board_clients.dropped:
+                    errors.append(f"{board_clients.dropped} of {clients} board clients dropped")
                 await board_clients.close()
 
             asyncio.run(follow())
         end = server.memory()
-    return Memory(clients, startup, end["peak"], end["rss"], commands)
+    return Memory(clients, startup, end["peak"], end["rss"], commands, errors + server.problems)

@@ -17,7 +17,7 @@ import httpx
 from bench.stores import PASSWORD, Store
 
 ROOT = Path(__file__).resolve().parent.parent
-WEBHOOK_SECRET = "bench-webhook-secret"
+WEBHOOK_SECRET = "bench-webhook-secret-of-32-bytes-at-least"
 
 
 def free_port() -> int:
@@ -35,6 +35,8 @@ class Process:
         self.log_file = log_file
         self.ready_path = ready_path
         self.process: subprocess.Popen | None = None
+        self.problems: list[str] = []  # what went wrong in the server, once stopped
+        self._log_from = 0
 
     @property
     def url(self) -> str:
@@ -42,6 +44,7 @@ class Process:
 
     def start(self, timeout: float = 600) -> Process:
         env = os.environ | {"CRISIS_WEBHOOK_SECRET_FACEBOOK": WEBHOOK_SECRET}
+        self._log_from = self.log_file.stat().st_size if self.log_file.exists() else 0
         self.process = subprocess.Popen(
             self.args,
             cwd=ROOT,
@@ -69,13 +72,39 @@ class Process:
         return httpx.get(self.url + self.ready_path, timeout=5).status_code == 200
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
+        """Stop the server and note what went wrong while it ran: an exit of its
+        own, and every error it logged since it started (a 5xx logs one)."""
+        if not self.process:
+            return
+        if self.process.poll() is not None:
+            self.problems.append(f"{self.args[2]} exited with {self.process.returncode}")
+        else:
             self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        with self.log_file.open("rb") as log:
+            log.seek(self._log_from)
+            lines = log.read().decode(errors="replace").splitlines()
+        failures = [line for line in lines if line.startswith(("Traceback", "ERROR"))]
+        if failures:
+            self.problems.append(
+                f"{len(failures)} errors in {self.log_file} (first: {failures[0][:200]})"
+            )
+
+    def cpu_seconds(self) -> float:
+        """CPU time of all the server's threads so far (/proc schedstat, in ns)."""
+        assert self.process is not None, "not started"
+        tasks = Path(f"/proc/{self.process.pid}/task")
+        total = 0
+        for task in tasks.iterdir():
+            try:
+                total += int((task / "schedstat").read_text().split()[0])
+            except (OSError, ValueError):  # a thread that just ended
+                continue
+        return total / 1e9
 
     def memory(self) -> dict[str, float]:
         """Resident memory now and at its peak (VmHWM), in MB."""
@@ -111,6 +140,16 @@ def baseline_app(store: Store) -> Process:
 
 def baseline_ws(folder: Path) -> Process:
     return Process(["bench.baseline_ws"], folder / "baseline_ws.log", ready_path=None)
+
+
+def check(response: httpx.Response) -> httpx.Response:
+    """The response, if it succeeded: anything else is an error of the benchmark."""
+    if response.status_code not in (200, 201):
+        raise RuntimeError(
+            f"{response.request.method} {response.request.url.path}: "
+            f"{response.status_code}: {response.text[:200]}"
+        )
+    return response
 
 
 def token(server: Process, username: str = "comms") -> str:

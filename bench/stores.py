@@ -4,26 +4,32 @@ log, cached by size in `bench/.cache/` so reruns start at once."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import SQLiteFactory
+from sqlalchemy import create_engine, delete, insert, select
 
 from access.accounts import Accounts
-from server.settings import Settings
+from access.keystore import KeyStore, key_store_state, personal_keys
 from bench import generate
 from crisis.log import CrisisLog
 from crisis.people.model import Actor, Role
+from server.settings import Settings
 
 CACHE = Path(__file__).parent / ".cache"
 ADMIN_URL = os.environ.get("CRISIS_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 PASSWORD = "bench-password-123"
+KEYS = "keys.sqlite"  # beside a cached log: the key store it was sealed with
 USERS = (  # (username, name, role, department); comms and vav log in (no second factor)
     ("comms", "Kari Kommunikasjon", Role.COMMS, None),
     ("editor", "Ola Redaktør", Role.EDITOR, None),
@@ -48,8 +54,8 @@ class Store:
 class Stores:
     """Fresh stores of one kind for one run; all removed at the end."""
 
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
+    def __init__(self, kind: str, cache: Path = CACHE) -> None:
+        self.kind, self.cache = kind, cache
         self.root = Path(tempfile.mkdtemp(prefix="crisis-bench-"))
         self.databases: list[str] = []
 
@@ -97,9 +103,11 @@ def people_of(store: Store) -> generate.People:
     )
 
 
-def cached_log(size: int, say: callable = print) -> tuple[Path, int]:
-    """The generated log of `size` events as an SQLite file (made once), and its count."""
-    folder = CACHE / f"log-{size}-v{generate.VERSION}"
+def cached_log(size: int, say: Callable = print, cache: Path = CACHE) -> tuple[Path, int]:
+    """The generated log of `size` events as a folder (made once) holding
+    events.sqlite and keys.sqlite (the key store its inquiries were sealed
+    with), and its count."""
+    folder = cache / f"log-{size}-v{generate.VERSION}"
     done = folder / "events.count"
     if not done.exists():
         shutil.rmtree(folder, ignore_errors=True)
@@ -111,31 +119,33 @@ def cached_log(size: int, say: callable = print) -> tuple[Path, int]:
             log = store.log(clock)
             count = generate.generate(log, clock, people_of(store), size)
             log.close()
-            events = store.settings.data_dir / "events.sqlite"
-            with sqlite3.connect(events) as conn:
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            conn.close()
             folder.mkdir(parents=True, exist_ok=True)
-            shutil.move(events, folder / "events.sqlite")
+            for name, kept in (("events.sqlite", "events.sqlite"), ("accounts.sqlite", KEYS)):
+                path = store.settings.data_dir / name
+                with contextlib.closing(sqlite3.connect(path)) as conn:
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                shutil.move(path, folder / kept)
             say(f"generated {count:,} events in {time.monotonic() - started:.0f} s")
             done.write_text(str(count))
-    return folder / "events.sqlite", int(done.read_text())
+    return folder, int(done.read_text())
 
 
-def load_log(store: Store, size: int, say: callable = print) -> int:
-    """Put the cached log of `size` events into the store; returns the event count."""
-    source, count = cached_log(size, say)
+def load_log(store: Store, size: int, say: Callable = print, cache: Path = CACHE) -> int:
+    """Put the cached log of `size` events, and its keys, into the store;
+    returns the event count."""
+    folder, count = cached_log(size, say, cache)
+    source = folder / "events.sqlite"
+    _copy_keys(folder / KEYS, store)
     if not store.settings.on_postgres:
         shutil.copyfile(source, store.settings.data_dir / "events.sqlite")
         return count
     say(f"copying {count:,} events into PostgreSQL ...")
-    cached = CrisisLog(
-        env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(source)}
-    )
+    factory = SQLiteFactory({"SQLITE_DBNAME": str(source)})
+    cached = factory.application_recorder()
     log = store.log()
     try:
         position = 0
-        while batch := cached.recorder.select_notifications(start=position + 1, limit=10000):
+        while batch := cached.select_notifications(start=position + 1, limit=10000):
             log.recorder.insert_events(
                 [
                     StoredEvent(n.originator_id, n.originator_version, n.topic, n.state)
@@ -144,6 +154,22 @@ def load_log(store: Store, size: int, say: callable = print) -> int:
             )
             position = batch[-1].id
     finally:
-        cached.close()
+        factory.close()
         log.close()
     return count
+
+
+def _copy_keys(source: Path, store: Store) -> None:
+    """The generated log's key store into the store's, so its inquiries open."""
+    cached = create_engine(f"sqlite:///{source}")
+    target = KeyStore(store.settings.accounts_url)  # makes the tables
+    try:
+        with cached.connect() as read, target.engine.begin() as write:
+            write.execute(delete(key_store_state))
+            for table in (key_store_state, personal_keys):
+                rows = [dict(row._mapping) for row in read.execute(select(table))]
+                for start in range(0, len(rows), 10_000):
+                    write.execute(insert(table), rows[start : start + 10_000])
+    finally:
+        cached.dispose()
+        target.close()

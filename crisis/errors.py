@@ -33,3 +33,9 @@ class Conflict(CrisisError):
     """Someone else changed the item first, or it is in the wrong state."""
 
     status = 409
+
+
+class Unavailable(CrisisError):
+    """The command cannot be taken now (a broken configuration, a store fault); try later."""
+
+    status = 503

@@ -13,21 +13,28 @@ lives outside the log (`crisis.privacy.model`). Configured like the store:
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
-from eventsourcing.utils import Environment, resolve_topic
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
+from eventsourcing.utils import resolve_topic
 
 from crisis.clock import Clock, SystemClock
 from crisis.errors import Conflict, NotFound
 from crisis.privacy.model import SealedAsDict, Vault
 
 A = TypeVar("A", bound=Aggregate)
+Write = tuple[str, int, str]  # item id, version, event time (ISO)
+# Told what a command is about to save, just before the save (the caller's
+# context, e.g. an idempotency key noting what its command writes).
+recording: ContextVar[Callable[[list[Write]], None] | None] = ContextVar(
+    "recording", default=None
+)
 GROUP_MAX = 500  # commands saved together in one transaction, at most
 DEFAULT_KEY_STORE = "access.keystore:KeyStore"
 
@@ -77,13 +84,20 @@ class CrisisLog(Application[UUID]):
         super().close()
         self.vault.close()
 
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        """Every save, grouped or not, first keeps the keys its events were
+        sealed with (one key store transaction, `Vault.keep`): no event
+        reaches the log before its key."""
+        self.vault.keep(processing_event.events)
+        return super()._record(processing_event)
+
     def on_saved(self, listener: Callable[[int], None]) -> None:
         self._listeners.append(listener)
 
     def load(self, kind: type[A], item_id: UUID, version: int | None = None) -> A:
         """The aggregate, refusing a stale `version` the caller acted on."""
         try:
-            item = self.repository.get(item_id)
+            item: object = self.repository.get(item_id)
         except AggregateNotFoundError:
             raise NotFound(f"{kind.__name__.lower()}_not_found", id=str(item_id)) from None
         if not isinstance(item, kind):
@@ -101,6 +115,9 @@ class CrisisLog(Application[UUID]):
         conflict is retried caller by caller, so only the stale one fails.
         """
         pending = _Pending([e for item in items for e in item.collect_events()])
+        note = recording.get()
+        if note is not None and pending.events:
+            note([_write(e) for e in pending.events])
         with self._queue_lock:
             self._queue.append(pending)
         while not pending.done.wait(0 if self._try_to_lead() else 0.05):
@@ -153,6 +170,17 @@ class CrisisLog(Application[UUID]):
         for pending in batch:
             pending.done.set()
 
+    def holds(self, writes: Iterable[Write]) -> bool:
+        """Whether every one of these writes is in the log (the same event, not
+        another saved at that version since)."""
+        for item_id, version, at in writes:
+            found = self.recorder.select_events(
+                UUID(item_id), gt=version - 1, lte=version, limit=1
+            )
+            if not found or _write(self.mapper.to_domain_event(found[0]))[2] != at:
+                return False
+        return True
+
     def _current(self, item_id: UUID) -> dict[str, int]:
         """The stored version of an item someone else saved first, for the 409."""
         try:
@@ -164,10 +192,14 @@ class CrisisLog(Application[UUID]):
         return self.recorder.max_notification_id() or 0
 
 
-def _vault(env: Environment) -> Vault:
+def _vault(env: Mapping[str, str]) -> Vault:
     url = env.get("KEY_STORE_URL")
     if url is None:
         if env.get("PERSISTENCE_MODULE", "eventsourcing.popo") != "eventsourcing.popo":
             raise ValueError("a stored event log needs KEY_STORE_URL for its key store")
         url = "sqlite://"  # in memory, like the log
     return resolve_topic(env.get("KEY_STORE_TOPIC", DEFAULT_KEY_STORE))(url)
+
+
+def _write(event: Any) -> Write:
+    return (str(event.originator_id), event.originator_version, event.timestamp.isoformat())

@@ -11,7 +11,7 @@ replay of the log gives the same answer the live board gave.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -35,15 +35,15 @@ def is_working_day(day: date) -> bool:
 def _office_hours(day: date) -> tuple[datetime, datetime]:
     """The day's opening hours as UTC instants (so DST is handled by the zone)."""
     return (
-        datetime.combine(day, DAY_START, OSLO).astimezone(timezone.utc),
-        datetime.combine(day, DAY_END, OSLO).astimezone(timezone.utc),
+        datetime.combine(day, DAY_START, OSLO).astimezone(UTC),
+        datetime.combine(day, DAY_END, OSLO).astimezone(UTC),
     )
 
 
 def _utc(at: datetime) -> datetime:
     """Instants compared and subtracted in UTC: Python subtracts two times of the
     same zone as wall-clock times, which is wrong across a DST change."""
-    return at.astimezone(timezone.utc)
+    return at.astimezone(UTC)
 
 
 def working_minutes(start: datetime, end: datetime) -> float:
@@ -126,7 +126,7 @@ def sla_state(
     A stopped clock is on time or breached; only a running one can be at risk.
     """
     is_stopped = stopped is not None and stopped <= now
-    end = stopped if is_stopped else now
+    end = now if stopped is None else min(stopped, now)
     used = policy.elapsed(started, end)
     target = policy.target_minutes
     if used > target:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from crisis.channels import WEBSITE
@@ -409,10 +409,10 @@ def volume(doc: Doc) -> Doc:
 
 
 def _floor(moment: datetime, size: int) -> datetime:
-    utc = moment.astimezone(timezone.utc)
-    since = utc - datetime(2000, 1, 1, tzinfo=timezone.utc)
+    utc = moment.astimezone(UTC)
+    since = utc - datetime(2000, 1, 1, tzinfo=UTC)
     whole = since // timedelta(minutes=size)
-    return datetime(2000, 1, 1, tzinfo=timezone.utc) + whole * timedelta(minutes=size)
+    return datetime(2000, 1, 1, tzinfo=UTC) + whole * timedelta(minutes=size)
 
 
 # Corrections of our own

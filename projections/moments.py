@@ -47,7 +47,11 @@ class Moments:
 
     def _start(self, position: int, incident: str | None) -> Moment:
         kept = self._kept
-        if kept is not None and kept.incident == incident and kept.position <= position:
-            if self.saved.latest(position) <= kept.position:
-                return kept
+        if (
+            kept is not None
+            and kept.incident == incident
+            and kept.position <= position
+            and self.saved.latest(position) <= kept.position
+        ):
+            return kept
         return self.saved.nearest(position, None, incident)

@@ -54,7 +54,7 @@ def _diff(a: Any, b: Any, path: str = "") -> Iterator[tuple[str, Any, Any]]:
         for key in sorted(a.keys() | b.keys()):
             yield from _diff(a.get(key, _ABSENT), b.get(key, _ABSENT), f"{path}.{key}")
     elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        for i, (x, y) in enumerate(zip(a, b)):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
             yield from _diff(x, y, f"{path}[{i}]")
     elif a != b or type(a) is not type(b):
         yield path, a, b

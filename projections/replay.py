@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, and_, func, select
@@ -165,7 +165,7 @@ class Checkpoints:
 
 def utc_iso(at: datetime) -> str:
     """Event times are stored in UTC, so their ISO strings sort as times."""
-    return at.astimezone(timezone.utc).isoformat()
+    return at.astimezone(UTC).isoformat()
 
 
 def board_at(

@@ -49,9 +49,11 @@ def volume_chart(volume: dict[str, Any], channels: dict[str, str], lang: str, t:
         )
     )
     parts = [
-        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'role="img" aria-labelledby="volume-title volume-desc" font-family="sans-serif" '
-        f'font-size="12">',
+        (
+            f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+            'role="img" aria-labelledby="volume-title volume-desc" font-family="sans-serif" '
+            'font-size="12">'
+        ),
         f'<title id="volume-title">{title}</title><desc id="volume-desc">{desc}</desc>',
         f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#ffffff"/>',
     ]

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
 
-from web.texts import catalogue
 from crisis.channels.service import list_channels
 from crisis.log import CrisisLog
+from web.texts import catalogue
 
 OSLO = ZoneInfo("Europe/Oslo")
 LOCALES = {"nb": "nb_NO", "en": "en_GB"}
@@ -69,7 +69,7 @@ def duration(minutes: float | None, lang: str) -> str:
     if minutes < 60:
         shown = format_decimal(round(minutes, 1), locale=LOCALES[lang])
         return ui["review_duration_minutes"].format(minutes=shown)
-    whole = int(round(minutes))
+    whole = round(minutes)
     if whole < 24 * 60:
         return ui["review_duration_hours"].format(hours=whole // 60, minutes=whole % 60)
     return ui["review_duration_days"].format(days=whole // 1440, hours=whole % 1440 // 60)

@@ -14,12 +14,12 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from reports.charts import volume_chart
-from web.texts import catalogue
-from reports.narrate import describe, duration, number, when
 from crisis.people.departments import DEPARTMENTS
 from projections.figures import FIGURES
 from projections.review import ReviewViews
+from reports.charts import volume_chart
+from reports.narrate import describe, duration, number, when
+from web.texts import catalogue
 
 Doc = dict[str, Any]
 

@@ -6,14 +6,16 @@ import asyncio
 from dataclasses import dataclass, field
 
 from access.accounts import Accounts
-from server.hub import Hub
+from access.idempotency import IdempotencyKeys
 from access.policy import AccessPolicy
-from server.retention import Retention
-from server.settings import Settings
 from crisis.clock import Clock
 from crisis.log import CrisisLog
 from projections.runner import Projections, ViewRunner
 from projections.store import ViewStore
+from server.hub import Hub
+from server.retention import Retention
+from server.settings import Settings
+from server.webhook_secrets import WebhookSecrets
 
 
 @dataclass
@@ -24,9 +26,13 @@ class Runtime:
     projections: Projections
     hub: Hub
     retention: Retention = field(init=False)
+    webhook_secrets: WebhookSecrets = field(init=False)
+    idempotency: IdempotencyKeys = field(init=False)
 
     def __post_init__(self) -> None:
         self.retention = Retention(self)
+        self.webhook_secrets = WebhookSecrets(self.settings.data_dir)
+        self.idempotency = IdempotencyKeys(self.accounts.engine, self.accounts.clock)
 
     @property
     def board(self) -> ViewRunner:

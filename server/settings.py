@@ -20,6 +20,19 @@ DEFAULT_DATA_DIR = "data"
 DEFAULT_RETENTION_DAYS = 90
 # A board client whose socket takes no message for this long is hung up on.
 DEFAULT_STALL_SECONDS = 10.0
+# Seconds to wait for a PostgreSQL connection before a command answers 503
+# (the driver's default, 30 s, holds every request that long in an outage).
+CONNECT_TIMEOUT = 5
+
+
+class DataFolderError(ValueError):
+    """The data folder cannot be made or written; said in a sentence (no traceback)."""
+
+    def __init__(self, folder: Path, exc: OSError) -> None:
+        super().__init__(
+            f"cannot use the data folder {folder} ({exc.strerror or exc}); give a folder "
+            "this user may write to with --data-dir or CRISIS_DATA_DIR"
+        )
 
 
 @dataclass(frozen=True)
@@ -34,7 +47,10 @@ class Settings:
         cls, data_dir: str | os.PathLike[str] | None = None, database_url: str | None = None
     ) -> Settings:
         path = Path(data_dir or os.environ.get("CRISIS_DATA_DIR") or DEFAULT_DATA_DIR)
-        path.mkdir(parents=True, exist_ok=True)
+        try:  # owner-only: it holds account seeds, data keys and residents' messages
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DataFolderError(path, exc) from None
         url = database_url or os.environ.get("CRISIS_DATABASE_URL") or None
         if url and not url.startswith(("postgresql://", "postgres://")):
             raise ValueError(f"CRISIS_DATABASE_URL must be a postgresql:// URL, not {url!r}")
@@ -77,11 +93,17 @@ class Settings:
             "POSTGRES_PORT": str(url.port or 5432),
             "POSTGRES_USER": unquote(url.username or "postgres"),
             "POSTGRES_PASSWORD": unquote(url.password or ""),
+            "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT),
+            # A pooled connection the server (or an administrator) ended is
+            # replaced before use instead of failing the next command.
+            "POSTGRES_PRE_PING": "y",
         }
 
     def _sqlalchemy_url(self, sqlite_file: str) -> str:
         if self.on_postgres:
-            return "postgresql+psycopg://" + self.database_url.split("://", 1)[1]
+            url = "postgresql+psycopg://" + self.database_url.split("://", 1)[1]
+            joiner = "&" if "?" in url else "?"
+            return f"{url}{joiner}connect_timeout={CONNECT_TIMEOUT}"
         return f"sqlite:///{self.data_dir / sqlite_file}"
 
     @property

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -24,10 +24,10 @@ from fastapi.testclient import TestClient
 from access import accounts as accounts_tables
 from access.accounts import Accounts
 from api.app import create_app
-from server.settings import Settings
 from crisis.clock import ManualClock
 from crisis.log import CrisisLog
 from crisis.people.model import Actor, Role
+from server.settings import Settings
 
 PASSWORD = "test-password-123"
 USERS = (
@@ -60,7 +60,7 @@ class Authenticator:
             return None
         totp = pyotp.TOTP(secret)
         step = max(
-            totp.timecode(now or datetime.now(timezone.utc)), self.last.get(username, -9) + 1
+            totp.timecode(now or datetime.now(UTC)), self.last.get(username, -9) + 1
         )
         self.last[username] = step
         return totp.generate_otp(step)
@@ -73,7 +73,7 @@ class Authenticator:
 
 @pytest.fixture
 def clock() -> ManualClock:
-    return ManualClock(datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc))
+    return ManualClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
 
 
 STORE = os.environ.get("CRISIS_TEST_STORE", "sqlite")

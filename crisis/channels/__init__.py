@@ -9,6 +9,7 @@ follow the Oslo guidelines; an admin changes them through the registry
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
 
 WEBSITE = "website"
 
@@ -48,7 +49,7 @@ class Channel:
     def as_record(self) -> dict:
         return asdict(self)
 
-    def changed(self, **changes: object) -> Channel:
+    def changed(self, **changes: Any) -> Channel:
         return replace(self, **changes)
 
 

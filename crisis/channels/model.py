@@ -11,8 +11,9 @@ import re
 from datetime import datetime
 from uuid import UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
+from crisis.accountable import Accountable
 from crisis.channels import COUNTINGS, DEFAULT_CHANNELS, EDITABLE, WEBSITE, Channel
 from crisis.errors import Conflict, NotFound, Refused
 
@@ -21,11 +22,9 @@ LIFTABLE = ("max_chars", "max_segments", "advised_chars")  # may be set to None:
 _KEY = re.compile(r"[a-z0-9][a-z0-9-]{1,29}")
 
 
-class ChannelRegistry(Aggregate):
-    class Seeded(Aggregate.Created):
+class ChannelRegistry(Accountable):
+    class Seeded(Accountable.Created):
         channels: list[dict]
-        by: dict
-        at: datetime
 
     @event(Seeded)
     def __init__(self, *, channels: list[dict], by: dict, at: datetime) -> None:
@@ -55,7 +54,10 @@ class ChannelRegistry(Aggregate):
         _check(channel)
         self._added(channel=channel.as_record(), by=by, at=at)
 
-    @event("ChannelAdded")
+    class ChannelAdded(Accountable.Event):
+        channel: dict
+
+    @event(ChannelAdded)
     def _added(self, channel: dict, by: dict, at: datetime) -> None:
         self.channels[channel["key"]] = Channel(**channel)
 
@@ -78,7 +80,11 @@ class ChannelRegistry(Aggregate):
             raise Conflict("channel_unchanged", channel=current.name)
         self._changed(key=key, changes=differences, by=by, at=at)
 
-    @event("ChannelChanged")
+    class ChannelChanged(Accountable.Event):
+        key: str
+        changes: dict
+
+    @event(ChannelChanged)
     def _changed(self, key: str, changes: dict, by: dict, at: datetime) -> None:
         self.channels[key] = self.channels[key].changed(**changes)
 
@@ -90,7 +96,11 @@ class ChannelRegistry(Aggregate):
             raise Refused("retirement_needs_reason")
         self._retired(key=key, reason=reason, by=by, at=at)
 
-    @event("ChannelRetired")
+    class ChannelRetired(Accountable.Event):
+        key: str
+        reason: str
+
+    @event(ChannelRetired)
     def _retired(self, key: str, reason: str, by: dict, at: datetime) -> None:
         self.channels[key] = self.channels[key].changed(status="retired")
 

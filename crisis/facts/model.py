@@ -11,17 +11,24 @@ follow-up here, so the fact carries the trail of its consequences.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
+from crisis.accountable import Accountable
 from crisis.errors import Conflict, Refused
 
 FINAL = "withdrawn"
 
 
-class Fact(Aggregate):
-    @event("Submitted")
+class Fact(Accountable):
+    class Submitted(Accountable.Created):
+        incident_id: UUID
+        department: str
+        text: str
+
+    @event(Submitted)
     def __init__(
         self, *, incident_id: UUID, department: str, text: str, by: dict, at: datetime
     ) -> None:
@@ -36,7 +43,7 @@ class Fact(Aggregate):
         self.approved_by: dict | None = None
 
     @classmethod
-    def submit(cls, **fields: object) -> Fact:
+    def submit(cls, **fields: Any) -> Fact:
         if not str(fields["text"]).strip():
             raise Refused("fact_text_required")
         return cls(**fields)
@@ -46,7 +53,10 @@ class Fact(Aggregate):
             raise Conflict("fact_not_awaiting_verification", status=self.status)
         self._verified(by=by, at=at)
 
-    @event("Verified")
+    class Verified(Accountable.Event):
+        pass
+
+    @event(Verified)
     def _verified(self, by: dict, at: datetime) -> None:
         self.status = "verified"
         self.verified_by = by
@@ -58,7 +68,10 @@ class Fact(Aggregate):
             raise Conflict("fact_not_awaiting_approval", status=self.status)
         self._approved(by=by, at=at)
 
-    @event("Approved")
+    class Approved(Accountable.Event):
+        pass
+
+    @event(Approved)
     def _approved(self, by: dict, at: datetime) -> None:
         self.status = "approved"
         self.approved_by = by
@@ -73,7 +86,12 @@ class Fact(Aggregate):
             raise Refused("correction_needs_reason")
         self._corrected(text=text, reason=reason, revision=self.revision + 1, by=by, at=at)
 
-    @event("Corrected")
+    class Corrected(Accountable.Event):
+        text: str
+        reason: str
+        revision: int
+
+    @event(Corrected)
     def _corrected(self, text: str, reason: str, revision: int, by: dict, at: datetime) -> None:
         self.text = text
         self.revision = revision
@@ -88,7 +106,10 @@ class Fact(Aggregate):
             raise Refused("withdrawal_needs_reason")
         self._withdrawn(reason=reason, by=by, at=at)
 
-    @event("Withdrawn")
+    class Withdrawn(Accountable.Event):
+        reason: str
+
+    @event(Withdrawn)
     def _withdrawn(self, reason: str, by: dict, at: datetime) -> None:
         self.status = FINAL
         self.changes += 1
@@ -110,7 +131,11 @@ class Fact(Aggregate):
             raise Conflict("already_followed_up")
         self._followed_up(item_id=item_id, note=note, by=by, at=at)
 
-    @event("FollowedUp")
+    class FollowedUp(Accountable.Event):
+        item_id: UUID
+        note: str
+
+    @event(FollowedUp)
     def _followed_up(self, item_id: UUID, note: str, by: dict, at: datetime) -> None:
         self.followed_up[str(item_id)] = self.changes
 

@@ -9,9 +9,11 @@ Four eyes: when on, a post's approver may not be its author.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
+from crisis.accountable import Accountable
 from crisis.errors import Conflict, Refused
 
 SEVERITIES = ("minor", "moderate", "severe", "extreme")
@@ -21,8 +23,8 @@ DEFAULT_SLA_MINUTES = 60
 MAX_SLA_MINUTES = 7 * 24 * 60
 
 
-class Incident(Aggregate):
-    class Opened(Aggregate.Created):
+class Incident(Accountable):
+    class Opened(Accountable.Created):
         kind: str
         title: str
         areas: list[str]
@@ -30,8 +32,6 @@ class Incident(Aggregate):
         severity: str
         phase: str
         supporting: list[str]
-        by: dict
-        at: datetime
         class_version = 2
 
         @staticmethod
@@ -67,10 +67,11 @@ class Incident(Aggregate):
         self.closed_at: datetime | None = None
 
     @classmethod
-    def open(cls, **fields: object) -> Incident:
+    def open(cls, **fields: Any) -> Incident:
         if not str(fields["title"]).strip():
             raise Refused("title_required")
         _require_areas(fields["areas"])
+        fields["areas"] = distinct_areas(fields["areas"])  # type: ignore[arg-type]
         _require_severity(fields["severity"])
         if fields["phase"] not in OPENING_PHASES:
             raise Refused("opening_phase_invalid", phase=fields["phase"])
@@ -89,7 +90,11 @@ class Incident(Aggregate):
             raise Refused("reopen_needs_reason")
         self._phase_changed(phase=phase, reason=reason, by=by, at=at)
 
-    @event("PhaseChanged")
+    class PhaseChanged(Accountable.Event):
+        phase: str
+        reason: str
+
+    @event(PhaseChanged)
     def _phase_changed(self, phase: str, reason: str, by: dict, at: datetime) -> None:
         self.phase = phase
         # The retention time for residents' personal data runs from here.
@@ -101,17 +106,24 @@ class Incident(Aggregate):
         self._require_change(self.severity, severity)
         self._severity_changed(severity=severity, by=by, at=at)
 
-    @event("SeverityChanged")
+    class SeverityChanged(Accountable.Event):
+        severity: str
+
+    @event(SeverityChanged)
     def _severity_changed(self, severity: str, by: dict, at: datetime) -> None:
         self.severity = severity
 
     def change_areas(self, areas: list[str], by: dict, at: datetime) -> None:
         self.require_open()
         _require_areas(areas)
-        self._require_change(self.areas, list(areas))
-        self._areas_changed(areas=list(areas), by=by, at=at)
+        areas = distinct_areas(areas)
+        self._require_change(self.areas, areas)
+        self._areas_changed(areas=areas, by=by, at=at)
 
-    @event("AreasChanged")
+    class AreasChanged(Accountable.Event):
+        areas: list[str]
+
+    @event(AreasChanged)
     def _areas_changed(self, areas: list[str], by: dict, at: datetime) -> None:
         self.areas = list(areas)
 
@@ -123,7 +135,11 @@ class Incident(Aggregate):
             raise Refused("reassignment_needs_reason")
         self._department_assigned(department=department, reason=reason, by=by, at=at)
 
-    @event("DepartmentAssigned")
+    class DepartmentAssigned(Accountable.Event):
+        department: str
+        reason: str
+
+    @event(DepartmentAssigned)
     def _department_assigned(self, department: str, reason: str, by: dict, at: datetime) -> None:
         self.supporting = [d for d in self.supporting if d != department]
         self.department = department
@@ -134,7 +150,10 @@ class Incident(Aggregate):
         self._require_change(self.supporting, list(departments))
         self._supporting_changed(departments=list(departments), by=by, at=at)
 
-    @event("SupportingDepartmentsChanged")
+    class SupportingDepartmentsChanged(Accountable.Event):
+        departments: list[str]
+
+    @event(SupportingDepartmentsChanged)
     def _supporting_changed(self, departments: list[str], by: dict, at: datetime) -> None:
         self.supporting = list(departments)
 
@@ -146,7 +165,11 @@ class Incident(Aggregate):
         self._require_change((self.crisis_mode, self.sla_minutes), (on, minutes))
         self._crisis_mode_switched(on=on, sla_minutes=minutes, by=by, at=at)
 
-    @event("CrisisModeSwitched")
+    class CrisisModeSwitched(Accountable.Event):
+        on: bool
+        sla_minutes: int
+
+    @event(CrisisModeSwitched)
     def _crisis_mode_switched(self, on: bool, sla_minutes: int, by: dict, at: datetime) -> None:
         self.crisis_mode = on
         self.sla_minutes = sla_minutes
@@ -156,7 +179,10 @@ class Incident(Aggregate):
         self._require_change(self.four_eyes, on)
         self._four_eyes_switched(on=on, by=by, at=at)
 
-    @event("FourEyesSwitched")
+    class FourEyesSwitched(Accountable.Event):
+        on: bool
+
+    @event(FourEyesSwitched)
     def _four_eyes_switched(self, on: bool, by: dict, at: datetime) -> None:
         self.four_eyes = on
 
@@ -171,9 +197,18 @@ class Incident(Aggregate):
             raise Conflict("incident_unchanged")
 
 
-def _require_areas(areas: object) -> None:
-    if not areas or not all(str(a).strip() for a in areas):  # type: ignore[union-attr]
+def _require_areas(areas: list[str]) -> None:
+    if not areas or not all(str(a).strip() for a in areas):
         raise Refused("areas_required")
+
+
+def distinct_areas(areas: list[str]) -> list[str]:
+    """Each area once, trimmed, in the order given: "Alna" and " alna" are one
+    area on the public page, in CAP messages and in the figures."""
+    seen: dict[str, str] = {}
+    for area in areas:
+        seen.setdefault(str(area).strip().casefold(), str(area).strip())
+    return list(seen.values())
 
 
 def _require_severity(severity: object) -> None:

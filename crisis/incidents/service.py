@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from uuid import UUID
 
-from crisis.errors import Refused
+from crisis.errors import Forbidden, Refused
 from crisis.incidents.model import Incident
 from crisis.log import CrisisLog, Saved
 from crisis.people.departments import DEPARTMENTS
-from crisis.people.model import Actor
+from crisis.people.model import Actor, Role
 
 
 def open_incident(
@@ -112,8 +112,12 @@ def switch_crisis_mode(
 def switch_four_eyes(
     log: CrisisLog, actor: Actor, incident_id: UUID, *, on: bool, version: int | None = None
 ) -> Saved:
-    """Only the editor, who answers for what is published, sets the approval rule."""
+    """The editor, who answers for what is published, switches the approval rule
+    on. Switching it off takes the administrator: otherwise one editor could
+    switch it off, approve their own post and switch it on again."""
     actor.require("switch_four_eyes")
+    if not on and actor.role is not Role.ADMIN:
+        raise Forbidden("four_eyes_off_needs_second_person")
     incident = log.load(Incident, incident_id, version)
     incident.switch_four_eyes(on, by=actor.as_record(), at=log.clock.now())
     return log.record(incident)

@@ -15,10 +15,12 @@ on social media: such inquiries are referred, not answered.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID, uuid4, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
+from crisis.accountable import Accountable
 from crisis.errors import Conflict, Refused
 from crisis.people.departments import DEPARTMENTS
 from crisis.privacy.model import TEXT, WHO, Sealed, Vault
@@ -65,8 +67,8 @@ def priority_of(category: str | None) -> int:
     return PRIORITIES.get(category or "", NORMAL_PRIORITY)
 
 
-class Inquiry(Aggregate):
-    class Received(Aggregate.Created):
+class Inquiry(Accountable):
+    class Received(Accountable.Created):
         """v2: the handle, the channel's message id and the text are sealed, and
         the person's pseudonymous `subject` is recorded; v1 had them in clear."""
 
@@ -77,8 +79,6 @@ class Inquiry(Aggregate):
         handle: Sealed
         text: Sealed
         watch_match: str | None
-        by: dict
-        at: datetime
         class_version = 2
 
         @staticmethod
@@ -133,7 +133,7 @@ class Inquiry(Aggregate):
         external_id: str | None,
         handle: str,
         text: str,
-        **fields: object,
+        **fields: Any,
     ) -> Inquiry:
         """A new inquiry, its personal data sealed before it reaches the log."""
         if not str(text).strip():
@@ -167,7 +167,11 @@ class Inquiry(Aggregate):
             raise Conflict("category_unchanged", category=category)
         self._triaged(category=category, priority=priority_of(category), by=by, at=at)
 
-    @event("Triaged")
+    class Triaged(Accountable.Event):
+        category: str
+        priority: int
+
+    @event(Triaged)
     def _triaged(self, category: str, priority: int, by: dict, at: datetime) -> None:
         self.category = category
 
@@ -176,7 +180,10 @@ class Inquiry(Aggregate):
             raise Conflict("already_assigned", name=assignee["name"])
         self._assigned(assignee=assignee, by=by, at=at)
 
-    @event("Assigned")
+    class Assigned(Accountable.Event):
+        assignee: dict
+
+    @event(Assigned)
     def _assigned(self, assignee: dict, by: dict, at: datetime) -> None:
         self.assignee = assignee
 
@@ -185,7 +192,11 @@ class Inquiry(Aggregate):
         _require_text(text)
         self._holding_reply_sent(text=text, signature=by["name"], by=by, at=at)
 
-    @event("HoldingReplySent")
+    class HoldingReplySent(Accountable.Event):
+        text: str
+        signature: str
+
+    @event(HoldingReplySent)
     def _holding_reply_sent(self, text: str, signature: str, by: dict, at: datetime) -> None:
         pass
 
@@ -200,7 +211,12 @@ class Inquiry(Aggregate):
             raise Refused("answer_needs_facts")
         self._answered(text=text, cites=list(cites), signature=by["name"], by=by, at=at)
 
-    @event("Answered")
+    class Answered(Accountable.Event):
+        text: str
+        cites: list[UUID]
+        signature: str
+
+    @event(Answered)
     def _answered(
         self, text: str, cites: list[UUID], signature: str, by: dict, at: datetime
     ) -> None:
@@ -215,7 +231,12 @@ class Inquiry(Aggregate):
         _require_text(reply)
         self._referred(to=to, reply=reply, signature=by["name"], by=by, at=at)
 
-    @event("Referred")
+    class Referred(Accountable.Event):
+        to: str
+        reply: str
+        signature: str
+
+    @event(Referred)
     def _referred(self, to: str, reply: str, signature: str, by: dict, at: datetime) -> None:
         self.status = "referred"
 
@@ -227,7 +248,10 @@ class Inquiry(Aggregate):
             raise Conflict("already_escalated")
         self._escalated(reason=reason, by=by, at=at)
 
-    @event("Escalated")
+    class Escalated(Accountable.Event):
+        reason: str
+
+    @event(Escalated)
     def _escalated(self, reason: str, by: dict, at: datetime) -> None:
         self.escalated = True
 
@@ -252,7 +276,13 @@ class Inquiry(Aggregate):
             action=action, reason=reason, blocked=block, fake_profile=fake_profile, by=by, at=at
         )
 
-    @event("Moderated")
+    class Moderated(Accountable.Event):
+        action: str
+        reason: str
+        blocked: bool
+        fake_profile: bool
+
+    @event(Moderated)
     def _moderated(
         self, action: str, reason: str, blocked: bool, fake_profile: bool, by: dict, at: datetime
     ) -> None:
@@ -266,7 +296,11 @@ class Inquiry(Aggregate):
             raise Conflict("archive_flag_unchanged")
         self._archive_worthiness_set(worthy=worthy, reason=reason, by=by, at=at)
 
-    @event("ArchiveWorthinessSet")
+    class ArchiveWorthinessSet(Accountable.Event):
+        worthy: bool
+        reason: str
+
+    @event(ArchiveWorthinessSet)
     def _archive_worthiness_set(self, worthy: bool, reason: str, by: dict, at: datetime) -> None:
         self.archive_worthy = worthy
 
@@ -281,7 +315,11 @@ class Inquiry(Aggregate):
             raise Conflict("already_erased")
         self._erased(reason=reason, note=note, by=by, at=at)
 
-    @event("Erased")
+    class Erased(Accountable.Event):
+        reason: str
+        note: str
+
+    @event(Erased)
     def _erased(self, reason: str, note: str, by: dict, at: datetime) -> None:
         self.erased = True
 
@@ -307,7 +345,10 @@ class Inquiry(Aggregate):
             raise Refused("redaction_reason_required")
         self._text_redacted(reason=reason, by=by, at=at)
 
-    @event("TextRedacted")
+    class TextRedacted(Accountable.Event):
+        reason: str
+
+    @event(TextRedacted)
     def _text_redacted(self, reason: str, by: dict, at: datetime) -> None:
         self.redacted = True
 

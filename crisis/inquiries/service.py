@@ -100,7 +100,7 @@ def receive_delivery(log: CrisisLog, channel: str, messages: Sequence[Message]) 
     ids = [external_inquiry_id(channel, m.external_id) for m in messages]
     for attempt in range(_RACES + 1):
         new: dict[UUID, Inquiry] = {}
-        for inquiry_id, m in zip(ids, messages):
+        for inquiry_id, m in zip(ids, messages, strict=True):
             if inquiry_id in new or (attempt and _exists(log, inquiry_id)):
                 continue
             watch = watches[m.incident_id]
@@ -121,7 +121,7 @@ def receive_delivery(log: CrisisLog, channel: str, messages: Sequence[Message]) 
             continue
         first = set(new)
         results = []
-        for inquiry_id, m in zip(ids, messages):
+        for inquiry_id, m in zip(ids, messages, strict=True):
             results.append((m.external_id, inquiry_id, inquiry_id in first))
             first.discard(inquiry_id)
         return Intake(results, position)

@@ -16,7 +16,7 @@ from enum import Enum
 from crisis.errors import Forbidden
 
 
-class Role(str, Enum):
+class Role(str, Enum):  # noqa: UP042 (StrEnum would change how f-strings show a role)
     COMMS = "comms"
     EDITOR = "editor"
     DEPARTMENT = "department"
@@ -32,7 +32,9 @@ _STAFF = {Role.COMMS, Role.EDITOR, Role.DEPARTMENT, Role.REVIEWER, Role.ADMIN}
 PERMISSIONS: dict[str, set[Role]] = {
     "open_incident": _PUBLISHERS,
     "change_incident": _PUBLISHERS,
-    "switch_four_eyes": {Role.EDITOR},
+    # Editors switch four eyes on; off takes a second person, the system
+    # administrator (see crisis.incidents.service.switch_four_eyes).
+    "switch_four_eyes": {Role.EDITOR, Role.ADMIN},
     "submit_fact": {Role.DEPARTMENT},
     "verify_fact": {Role.DEPARTMENT},
     "correct_fact": {Role.DEPARTMENT},

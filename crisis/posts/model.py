@@ -10,15 +10,17 @@ apology post on the same channel that `corrects` it; both stay in history.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
+from crisis.accountable import Accountable
 from crisis.errors import Conflict, Refused
 
 
-class Post(Aggregate):
-    class Drafted(Aggregate.Created):
+class Post(Accountable):
+    class Drafted(Accountable.Created):
         incident_id: UUID
         channel: str
         text: str
@@ -27,8 +29,6 @@ class Post(Aggregate):
         links_to: UUID | None
         corrects: UUID | None  # the retracted post this apology corrects
         warnings: list[dict]  # advice given at drafting, see crisis.posts.limits
-        by: dict
-        at: datetime
         class_version = 2
 
         @staticmethod
@@ -66,7 +66,7 @@ class Post(Aggregate):
         self.corrected_by: UUID | None = None
 
     @classmethod
-    def draft(cls, **fields: object) -> Post:
+    def draft(cls, **fields: Any) -> Post:
         if not str(fields["text"]).strip():
             raise Refused("post_text_required")
         if not fields["cites"] and fields.get("corrects") is None:
@@ -80,7 +80,10 @@ class Post(Aggregate):
             raise Refused("four_eyes")
         self._approved(by=by, at=at)
 
-    @event("Approved")
+    class Approved(Accountable.Event):
+        pass
+
+    @event(Approved)
     def _approved(self, by: dict, at: datetime) -> None:
         self.status = "approved"
 
@@ -91,7 +94,10 @@ class Post(Aggregate):
             raise Conflict("post_already_published", status=self.status)
         self._published(by=by, at=at)
 
-    @event("Published")
+    class Published(Accountable.Event):
+        pass
+
+    @event(Published)
     def _published(self, by: dict, at: datetime) -> None:
         self.status = "published"
 
@@ -105,7 +111,11 @@ class Post(Aggregate):
         self.require_retractable(reason)
         self._retracted(reason=reason, apology=apology, by=by, at=at)
 
-    @event("Retracted")
+    class Retracted(Accountable.Event):
+        reason: str
+        apology: UUID
+
+    @event(Retracted)
     def _retracted(self, reason: str, apology: UUID, by: dict, at: datetime) -> None:
         self.status = "retracted"
         self.corrected_by = apology
@@ -118,13 +128,16 @@ class Post(Aggregate):
             raise Refused("discard_needs_reason")
         self._discarded(reason=reason, by=by, at=at)
 
-    @event("Discarded")
+    class Discarded(Accountable.Event):
+        reason: str
+
+    @event(Discarded)
     def _discarded(self, reason: str, by: dict, at: datetime) -> None:
         self.status = "discarded"
 
     def cited_revision(self, fact_id: UUID) -> int | None:
         """The revision of the fact this post rests on, if it cites it."""
-        return dict(zip(self.cites, self.revisions)).get(fact_id)
+        return dict(zip(self.cites, self.revisions, strict=True)).get(fact_id)
 
     @property
     def is_published(self) -> bool:

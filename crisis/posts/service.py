@@ -48,7 +48,7 @@ def publish_post(log: CrisisLog, actor: Actor, post_id: UUID, version: int | Non
     the channel's limits and status, and the website post it links to."""
     post = log.load(Post, post_id, version)
     actor.require("publish_post", channel=post.channel)
-    for fact_id, revision in zip(post.cites, post.revisions):
+    for fact_id, revision in zip(post.cites, post.revisions, strict=True):
         fact = citable_fact(log, fact_id, post.incident_id)
         if fact.revision != revision:
             raise Refused("fact_corrected_since_draft", fact=fact.text[:60])

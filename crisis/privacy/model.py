@@ -18,7 +18,7 @@ in the key store, so the log alone cannot tell whose inquiries they were.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID
@@ -82,7 +82,14 @@ class Vault(Protocol):
         ...
 
     def seal(self, item: UUID, part: str, subject: UUID, text: str) -> Sealed:
-        """Encrypt under the key of (item, part), made on first use and tagged with the subject."""
+        """Encrypt under the key of (item, part), made on first use and tagged
+        with the subject; a new key is stored by `keep`."""
+        ...
+
+    def keep(self, events: Sequence[Any]) -> None:
+        """Store the keys made for these events' sealed values, before the
+        events are saved (the log calls it on every save): sealing itself
+        writes nothing, so a batch of inquiries costs one key store write."""
         ...
 
     def open(self, sealed: Sealed) -> str | None:

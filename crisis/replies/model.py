@@ -12,22 +12,26 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID, uuid4, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
+from crisis.accountable import Accountable
 from crisis.errors import Conflict, NotFound, Refused
 
 _LIBRARY = UUID("3d0c5b8e-2a61-4f7e-9b1d-7c4e2f9a8b35")
 MAX_REPLIES = 200
 
 
-class ReplyLibrary(Aggregate):
+class ReplyLibrary(Accountable):
     """One per incident, its id derived from the incident's (no lookup table)."""
 
     @staticmethod
     def create_id(incident_id: UUID) -> UUID:
         return uuid5(_LIBRARY, str(incident_id))
 
-    @event("Started")
+    class Started(Accountable.Created):
+        incident_id: UUID
+
+    @event(Started)
     def __init__(self, *, incident_id: UUID, by: dict, at: datetime) -> None:
         self.incident_id = incident_id
         self.replies: dict[UUID, str] = {}  # id -> title
@@ -54,7 +58,14 @@ class ReplyLibrary(Aggregate):
         )
         return reply_id
 
-    @event("ReplySaved")
+    class ReplySaved(Accountable.Event):
+        incident_id: UUID
+        reply_id: UUID
+        title: str
+        text: str
+        cites: list[UUID]
+
+    @event(ReplySaved)
     def _saved(
         self,
         incident_id: UUID,
@@ -72,6 +83,10 @@ class ReplyLibrary(Aggregate):
             raise NotFound("reply_not_found", id=str(reply_id))
         self._removed(incident_id=self.incident_id, reply_id=reply_id, by=by, at=at)
 
-    @event("ReplyRemoved")
+    class ReplyRemoved(Accountable.Event):
+        incident_id: UUID
+        reply_id: UUID
+
+    @event(ReplyRemoved)
     def _removed(self, incident_id: UUID, reply_id: UUID, by: dict, at: datetime) -> None:
         del self.replies[reply_id]

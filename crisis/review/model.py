@@ -11,20 +11,24 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
+from crisis.accountable import Accountable
 from crisis.errors import Conflict, Refused
 
 MAX_NOTE = 2000
 _REVIEW = UUID("3c0d9a4e-7b21-4f5e-8d6a-2e9b1f7c4a58")
 
 
-class Review(Aggregate):
+class Review(Accountable):
     @staticmethod
     def create_id(incident_id: UUID) -> UUID:
         return uuid5(_REVIEW, str(incident_id))
 
-    @event("Started")
+    class Started(Accountable.Created):
+        incident_id: UUID
+
+    @event(Started)
     def __init__(self, *, incident_id: UUID, by: dict, at: datetime) -> None:
         self.incident_id = incident_id
         self.pins: dict[int, str] = {}  # log position -> note
@@ -38,7 +42,12 @@ class Review(Aggregate):
             incident_id=self.incident_id, position=position, note=note.strip(), by=by, at=at
         )
 
-    @event("MomentPinned")
+    class MomentPinned(Accountable.Event):
+        incident_id: UUID
+        position: int
+        note: str
+
+    @event(MomentPinned)
     def _moment_pinned(
         self, incident_id: UUID, position: int, note: str, by: dict, at: datetime
     ) -> None:
@@ -49,6 +58,10 @@ class Review(Aggregate):
             raise Conflict("pin_not_found", position=position)
         self._pin_removed(incident_id=self.incident_id, position=position, by=by, at=at)
 
-    @event("PinRemoved")
+    class PinRemoved(Accountable.Event):
+        incident_id: UUID
+        position: int
+
+    @event(PinRemoved)
     def _pin_removed(self, incident_id: UUID, position: int, by: dict, at: datetime) -> None:
         del self.pins[position]

@@ -63,7 +63,7 @@ def incident_of(log: CrisisLog, event: Any) -> UUID | None:
     if incident_id is not None:
         return incident_id
     try:
-        item = log.repository.get(event.originator_id)
+        item: object = log.repository.get(event.originator_id)
     except AggregateNotFoundError:
         return None
     return getattr(item, "incident_id", None)

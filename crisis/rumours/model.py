@@ -9,10 +9,12 @@ resolution. Time from first sighting to correction is the key figure.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
+from crisis.accountable import Accountable
 from crisis.errors import Conflict, Refused
 
 # "checking" is where every rumour starts: still being checked against the facts.
@@ -22,8 +24,15 @@ CORRECTABLE = ("false", "misleading", "unverifiable")
 CORRECTED_BY = ("post", "inquiry")
 
 
-class Rumour(Aggregate):
-    @event("Recorded")
+class Rumour(Accountable):
+    class Recorded(Accountable.Created):
+        incident_id: UUID
+        claim: str
+        channel: str
+        where: str
+        reach: int
+
+    @event(Recorded)
     def __init__(
         self,
         *,
@@ -44,7 +53,7 @@ class Rumour(Aggregate):
         self.resolution: str | None = None
 
     @classmethod
-    def record(cls, **fields: object) -> Rumour:
+    def record(cls, **fields: Any) -> Rumour:
         if not str(fields["claim"]).strip():
             raise Refused("rumour_claim_required")
         _require_reach(fields["reach"])
@@ -70,7 +79,13 @@ class Rumour(Aggregate):
             channel=channel, where=where, reach=reach, inquiry_id=inquiry_id, by=by, at=at
         )
 
-    @event("Sighted")
+    class Sighted(Accountable.Event):
+        channel: str
+        where: str
+        reach: int
+        inquiry_id: UUID | None
+
+    @event(Sighted)
     def _sighted(
         self, channel: str, where: str, reach: int, inquiry_id: UUID | None, by: dict, at: datetime
     ) -> None:
@@ -84,7 +99,11 @@ class Rumour(Aggregate):
             raise Conflict("assessment_unchanged", assessment=assessment)
         self._assessed(assessment=assessment, note=note, by=by, at=at)
 
-    @event("Assessed")
+    class Assessed(Accountable.Event):
+        assessment: str
+        note: str
+
+    @event(Assessed)
     def _assessed(self, assessment: str, note: str, by: dict, at: datetime) -> None:
         self.assessment = assessment
 
@@ -102,7 +121,12 @@ class Rumour(Aggregate):
             raise Conflict("already_corrected_by", ref=str(ref))
         self._corrected(via=via, ref=ref, cites=cites, by=by, at=at)
 
-    @event("Corrected")
+    class Corrected(Accountable.Event):
+        via: str
+        ref: UUID
+        cites: list[UUID]
+
+    @event(Corrected)
     def _corrected(self, via: str, ref: UUID, cites: list[UUID], by: dict, at: datetime) -> None:
         self.corrections.append({"via": via, "ref": ref, "at": at})
 
@@ -112,7 +136,10 @@ class Rumour(Aggregate):
             raise Refused("rumour_resolution_required")
         self._closed(resolution=resolution, by=by, at=at)
 
-    @event("Closed")
+    class Closed(Accountable.Event):
+        resolution: str
+
+    @event(Closed)
     def _closed(self, resolution: str, by: dict, at: datetime) -> None:
         self.resolution = resolution
 
@@ -129,7 +156,7 @@ def _require_reach(reach: object) -> None:
 _WATCH_LIST = UUID("6f1f3c1e-5d0b-4f43-9a43-1f2f8f0a7c11")
 
 
-class WatchList(Aggregate):
+class WatchList(Accountable):
     """Words and phrases to watch for in one incident's incoming inquiries.
 
     One per incident, its id derived from the incident's, so the first phrase
@@ -140,7 +167,10 @@ class WatchList(Aggregate):
     def create_id(incident_id: UUID) -> UUID:
         return uuid5(_WATCH_LIST, str(incident_id))
 
-    @event("Started")
+    class Started(Accountable.Created):
+        incident_id: UUID
+
+    @event(Started)
     def __init__(self, *, incident_id: UUID, by: dict, at: datetime) -> None:
         self.incident_id = incident_id
         self.phrases: list[str] = []
@@ -153,7 +183,11 @@ class WatchList(Aggregate):
             raise Conflict("phrase_already_watched", phrase=phrase)
         self._phrase_added(incident_id=self.incident_id, phrase=phrase, by=by, at=at)
 
-    @event("PhraseAdded")
+    class PhraseAdded(Accountable.Event):
+        incident_id: UUID
+        phrase: str
+
+    @event(PhraseAdded)
     def _phrase_added(self, incident_id: UUID, phrase: str, by: dict, at: datetime) -> None:
         self.phrases.append(phrase)
 
@@ -163,7 +197,11 @@ class WatchList(Aggregate):
             raise Conflict("phrase_not_watched", phrase=phrase)
         self._phrase_removed(incident_id=self.incident_id, phrase=found, by=by, at=at)
 
-    @event("PhraseRemoved")
+    class PhraseRemoved(Accountable.Event):
+        incident_id: UUID
+        phrase: str
+
+    @event(PhraseRemoved)
     def _phrase_removed(self, incident_id: UUID, phrase: str, by: dict, at: datetime) -> None:
         self.phrases.remove(phrase)
 

@@ -106,7 +106,7 @@ def correct_rumour(
         if not post.is_published:
             raise Refused("correction_not_published")
         via, ref, cites = "post", post_id, list(post.cites)
-    else:
+    elif inquiry_id is not None:  # exactly one of the two, as checked above
         inquiry = log.load(Inquiry, inquiry_id)
         if inquiry.incident_id != rumour.incident_id:
             raise Refused("inquiry_of_other_incident")

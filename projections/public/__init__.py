@@ -12,7 +12,7 @@ notice is issued); until then it does not exist for the public.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from crisis.channels import WEBSITE
@@ -165,4 +165,4 @@ def moment(iso: str) -> datetime:
 
 def cap_time(at: datetime) -> str:
     """CAP's dateTime: whole seconds and an explicit offset (`+00:00`, never `Z`)."""
-    return at.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+    return at.astimezone(UTC).replace(microsecond=0).isoformat()

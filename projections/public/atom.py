@@ -7,8 +7,9 @@ entry id is its post id, a CAP entry's is derived from the CAP identifier.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from uuid import NAMESPACE_URL, uuid5
 
 from feedgen.ext.base import BaseEntryExtension
@@ -19,7 +20,7 @@ from projections.public import Doc, Publisher, moment
 from projections.public.cap import MEDIA_TYPE, published
 
 MAX_ENTRIES = 100
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _IDS = uuid5(NAMESPACE_URL, "urn:crisis:public")
 
 
@@ -82,11 +83,11 @@ class _LinkAttributes(BaseEntryExtension):
     """Writes each entry link's rel and type, which feedgen 1.0.0 drops
     (lkiesow/python-feedgen#135); the CAP feed needs its type to say CAP."""
 
-    links: list[dict] = []
+    links: Sequence[dict] = ()  # set per entry
 
     def extend_atom(self, entry):  # type: ignore[no-untyped-def]
         elements = [el for el in entry if etree.QName(el).localname == "link"]
-        for element, link in zip(elements, self.links):
+        for element, link in zip(elements, self.links, strict=False):
             element.attrib.update({k: v for k, v in link.items() if k != "href"})
         return entry
 

@@ -46,6 +46,7 @@ def test_cookie_changes_from_another_site_are_refused(api):
     for headers in (
         {},  # a plain cross-site form cannot add X-Requested-With
         {**JSON_CALL, "Origin": "https://evil.example"},
+        {**JSON_CALL, "Origin": "https://testserver"},  # the same host, another scheme
         {**JSON_CALL, "Sec-Fetch-Site": "cross-site"},
     ):
         response = api.client.post("/api/incidents", json=scenario.INCIDENT, headers=headers)
@@ -156,11 +157,13 @@ def test_another_site_cannot_open_the_board_feed_with_the_cookie(api):
     session = cookie_login(api)
     api.client.cookies.clear()
     cookie = {"Cookie": f"crisis_session={session}"}
-    with pytest.raises(WebSocketDisconnect):
-        with api.client.websocket_connect(
+    with (
+        pytest.raises(WebSocketDisconnect),
+        api.client.websocket_connect(
             "/ws/board", headers={**cookie, "Origin": "https://evil.example"}
-        ) as ws:
-            ws.receive_json()
+        ) as ws,
+    ):
+        ws.receive_json()
     with api.client.websocket_connect(
         "/ws/board", headers={**cookie, "Origin": "http://testserver"}
     ) as ws:

@@ -8,8 +8,8 @@ import time
 
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from access.policy import AccessPolicy
+from api.app import create_app
 from tests.conftest import PASSWORD, Api
 
 

@@ -129,7 +129,9 @@ def test_two_factor_is_optional_for_comms_and_then_required(api, clock):
     api.client.post("/login", data={"username": "comms", "password": PASSWORD})
     account = api.client.get("/account")
     assert "ikke slått på" in account.text
-    start = api.client.post("/account/two-factor", follow_redirects=False)
+    start = api.client.post(
+        "/account/two-factor", data={"password": PASSWORD}, follow_redirects=False
+    )
     assert start.headers["location"] == "/login/enrol"
     page = api.client.get("/login/enrol")
     uri = re.search(r'data-uri="([^"]+)"', page.text).group(1).replace("&amp;", "&")
@@ -148,3 +150,35 @@ def test_review_shows_who_lacks_a_required_second_factor(api):
     assert people["editor"]["two_factor_required"] is True
     assert people["admin"]["two_factor"] is True
     assert people["comms"]["two_factor_required"] is False
+
+
+def enrol_new_app(api, clock, form):
+    start = api.client.post("/account/two-factor", data=form, follow_redirects=False)
+    if start.status_code != 303:
+        return start
+    page = api.client.get("/login/enrol")
+    uri = re.search(r'data-uri="([^"]+)"', page.text).group(1).replace("&amp;", "&")
+    return api.client.post("/login/enrol", data={"code": pyotp.parse_uri(uri).at(clock.now())})
+
+
+def test_replacing_the_app_takes_the_password_and_the_current_code(api, clock):
+    other = api.token("editor")  # another session of the same person, e.g. on a lost laptop
+    login = api.client.post("/login", data={"username": "editor", "password": PASSWORD})
+    assert login.status_code in (200, 303)
+    api.client.post("/login/code", data={"code": code_at("editor", clock, 1)})
+    assert api.client.get("/api/me").json()["role"] == "editor"
+    for form, status in (
+        ({}, 401),  # a session alone is not enough
+        ({"password": PASSWORD}, 401),  # nor the password without the current code
+        ({"password": "wrong-password", "code": code_at("editor", clock, 2)}, 401),
+    ):
+        refused = enrol_new_app(api, clock, form)
+        assert refused.status_code == status, form
+        assert 'role="alert"' in refused.text
+    assert api.client.get("/login/enrol", follow_redirects=False).status_code != 200
+    clock.advance(seconds=90)
+    done = enrol_new_app(api, clock, {"password": PASSWORD, "code": code_at("editor", clock)})
+    assert done.status_code == 200 and "<code>" in done.text
+    assert api.client.get("/api/me").json()["role"] == "editor"  # this session goes on
+    ended = api.client.get("/api/me", headers={"Authorization": f"Bearer {other}"})
+    assert ended.status_code == 401  # the others have ended

@@ -135,8 +135,11 @@ def test_page_routes_check_the_matrix_too(api):
 def test_integration_token_cannot_watch_the_board(api, as_role):
     from starlette.websockets import WebSocketDisconnect
 
-    with pytest.raises(WebSocketDisconnect):
-        with api.client.websocket_connect("/ws/board", headers=as_role(Role.INTEGRATION)) as ws:
-            ws.receive_json()
+    integration = as_role(Role.INTEGRATION)
+    with (
+        pytest.raises(WebSocketDisconnect),
+        api.client.websocket_connect("/ws/board", headers=integration) as ws,
+    ):
+        ws.receive_json()
     with api.client.websocket_connect("/ws/board", headers=as_role(Role.REVIEWER)) as ws:
         assert ws.receive_json()["type"] == "board"

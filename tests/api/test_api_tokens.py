@@ -111,3 +111,22 @@ def test_admin_page_lists_people_and_tokens(api):
     assert page.status_code == 200
     assert 'data-user="vav"' in page.text and "SMS-leverandør" in page.text
     assert 'src="/static/admin.js"' in page.text and "<script>" not in page.text
+
+
+def test_a_token_for_every_active_channel_and_none_for_a_retired_one(api):
+    added = api.post(
+        "admin", "/api/channels", {"key": "tiktok", "name": "TikTok", "role": "Video."}
+    )
+    assert added.status_code == 201, added.text
+    token = issue(api, channel="tiktok")
+    assert token["scope_value"] == "tiktok"
+    assert "TikTok" in api.get("admin", "/admin").text  # offered on the admin page
+    api.ok("admin", "/api/channels/linkedin/retire", {"reason": "Vi bruker ikke LinkedIn."})
+    refused(
+        api,
+        "admin",
+        "/api/admin/tokens",
+        {"label": "x", "channel": "linkedin"},
+        422,
+        "unknown_channel",
+    )

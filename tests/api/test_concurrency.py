@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC
 from uuid import UUID, uuid4
 
 import httpx
 import pytest
 
-from server.settings import Settings
 from crisis.facts.model import Fact
 from crisis.log import CrisisLog
+from server.settings import Settings
 from tests import scenario
 
 
@@ -80,18 +81,18 @@ def test_people_working_on_different_items_at_once_all_succeed(server):
 
 def test_a_save_that_lost_the_race_reports_the_current_version(log, people):
     """The narrow case the threads hit now and then: both loaded before either saved."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from crisis.errors import Conflict
 
     fact = Fact.submit(
-        incident_id=uuid4(), department="vav", text="E. coli.", by={}, at=datetime.now(timezone.utc)
+        incident_id=uuid4(), department="vav", text="E. coli.", by={}, at=datetime.now(UTC)
     )
-    fact.verify(by={}, at=datetime.now(timezone.utc))
+    fact.verify(by={}, at=datetime.now(UTC))
     log.record(fact)
     first, second = log.load(Fact, fact.id, 2), log.load(Fact, fact.id, 2)
-    first.approve(by={}, at=datetime.now(timezone.utc))
-    second.approve(by={}, at=datetime.now(timezone.utc))
+    first.approve(by={}, at=datetime.now(UTC))
+    second.approve(by={}, at=datetime.now(UTC))
     log.record(first)
     before = log.max_position()
     with pytest.raises(Conflict) as lost:

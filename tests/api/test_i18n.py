@@ -7,13 +7,13 @@ import json
 import re
 from pathlib import Path
 
-from web.texts import LANGUAGES, catalogue
 from api.inquiries import ChannelLoad
 from crisis.incidents.model import PHASES, SEVERITIES
 from crisis.inquiries.model import CATEGORIES
 from crisis.people.model import Role
 from crisis.rumours.model import ASSESSMENTS
 from projections.board import handled
+from web.texts import LANGUAGES, catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,6 +42,7 @@ def test_every_refusal_code_in_the_code_has_a_text():
                     "NotAuthenticated",
                     "TooManyAttempts",
                     "CrisisError",
+                    "Unavailable",
                 }
                 and node.args
                 and isinstance(node.args[0], ast.Constant)
@@ -57,7 +58,7 @@ def test_every_warning_code_in_the_domain_has_a_text():
     for path in (ROOT / "crisis").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Dict):
-                for key, value in zip(node.keys, node.values):
+                for key, value in zip(node.keys, node.values, strict=True):
                     if (
                         isinstance(key, ast.Constant)
                         and key.value == "code"

@@ -14,6 +14,7 @@ from tests import scenario
 from tests.api.test_api import refused
 
 SECRET = "facebook-webhook-secret-for-tests"
+ENV_SECRET = "x-secret-from-the-environment-32b"
 
 
 @pytest.fixture
@@ -90,12 +91,14 @@ def test_channel_without_a_secret_takes_no_deliveries(api, secrets):
     incident = scenario.open_incident(api)
     response = deliver(api, batch(incident, "a"), channel="x", secret="guess")
     assert response.status_code == 403 and response.json()["code"] == "webhook_not_configured"
+    # An anonymous caller is not told how channels are configured.
+    assert "CRISIS_" not in response.text and "webhook-secrets" not in response.text
 
 
 def test_secret_from_the_environment(api, monkeypatch):
-    monkeypatch.setenv("CRISIS_WEBHOOK_SECRET_X", "x-secret-from-env")
+    monkeypatch.setenv("CRISIS_WEBHOOK_SECRET_X", ENV_SECRET)
     incident = scenario.open_incident(api)
-    response = deliver(api, batch(incident, "1"), channel="x", secret="x-secret-from-env")
+    response = deliver(api, batch(incident, "1"), channel="x", secret=ENV_SECRET)
     assert response.status_code == 200 and response.json()["accepted"] == 1
     assert next(iter(inquiries(api).values()))["channel"] == "x"
 
@@ -312,3 +315,47 @@ def test_views_read_the_injected_clock(api, clock):
     assert datetime.fromisoformat(api.get("comms", path).json()["now"]) == clock.now()
     clock.advance(hours=1)
     assert datetime.fromisoformat(api.get("comms", path).json()["now"]) == clock.now()
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["{not json", '["facebook"]', '{"facebook": 12}', '{"facebook": "short"}'],
+)
+def test_a_broken_secrets_file_refuses_deliveries_with_503(api, settings, content):
+    incident = scenario.open_incident(api)
+    assert deliver(api, batch(incident, "a")).status_code == 403  # no file yet
+    (settings.data_dir / SECRETS_FILE).write_text(content)
+    before = api.position()
+    response = deliver(api, batch(incident, "a"), secret="short")
+    assert response.status_code == 503, response.text
+    assert response.json()["code"] == "webhook_secrets_invalid"
+    assert int(response.headers["retry-after"]) > 0
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "short" not in response.json()["detail"]
+    assert api.position() == before
+    (settings.data_dir / SECRETS_FILE).write_text(json.dumps({"facebook": SECRET}))
+    assert deliver(api, batch(incident, "a")).status_code == 200  # fixed without a restart
+
+
+def test_a_short_secret_in_the_environment_is_refused(api, monkeypatch):
+    monkeypatch.setenv("CRISIS_WEBHOOK_SECRET_X", "x" * 31)
+    incident = scenario.open_incident(api)
+    response = deliver(api, batch(incident, "1"), channel="x", secret="x" * 31)
+    assert response.status_code == 503 and response.json()["code"] == "webhook_secrets_invalid"
+
+
+def test_control_characters_are_taken_out_of_what_residents_write(api, secrets):
+    incident = scenario.open_incident(api)
+    message = {
+        "external_id": "c\x00 1",
+        "handle": "@per\x1bson",
+        "text": "Gjelder\x00 det \x1b[31mFuruset\x7f\x85?\nLinje to\tmed tab",
+        "incident_id": incident,
+    }
+    assert deliver(api, [message]).status_code == 200
+    (inquiry,) = inquiries(api).values()
+    assert inquiry["text"] == "Gjelder det [31mFuruset?\nLinje to\tmed tab"
+    assert inquiry["handle"] == "@person"
+    only_controls = {**message, "external_id": "c2", "text": "\x00\x01"}
+    response = deliver(api, [only_controls])
+    assert response.status_code == 422 and response.json()["code"] == "invalid_input"

@@ -11,8 +11,8 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 from sqlalchemy import create_engine, select
 
-from api.cli import main
 from access.keystore import KeyStore, personal_keys
+from api.cli import main
 from crisis.inquiries.model import Inquiry
 from crisis.inquiries.service import send_holding_reply
 from crisis.privacy.model import TEXT, WHO
@@ -21,8 +21,8 @@ from projections import replay
 from projections.replay import board_at
 from projections.store import ViewStore
 from tests import flow, scenario
-from tests.conftest import store_options
 from tests.api.test_api import refused
+from tests.conftest import store_options
 
 HANDLE = "@sigrid.hemmelig"
 TEXT_SAID = "Jeg har diabetes og lurer på om insulinet tåler kokt vann"

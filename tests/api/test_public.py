@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import re
 from calendar import timegm
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import feedparser
 import xmlschema
 from lxml import etree
 
-from web.texts import catalogue
 from api.public import render, where_to_ask
 from projections.public import Publisher, atom, cap, public_incident
 from tests import scenario
 from tests.conftest import USERS
+from web.texts import catalogue
 
 CAP_XSD = xmlschema.XMLSchema(Path(__file__).parent.parent / "standards" / "CAP-v1.2.xsd")
 CAP = {"c": "urn:oasis:names:tc:emergency:cap:1.2"}
 STAFF = [name for _, name, _, _ in USERS]
-START = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)  # the clock fixture's start
+START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # the clock fixture's start
 
 
 def get(api, path: str, **headers: str):

@@ -3,12 +3,11 @@ incident is closed, except inquiries flagged archive-worthy."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from api.cli import main
-from server.settings import Settings
 from crisis.clock import ManualClock
 from crisis.errors import Forbidden, Refused
 from crisis.incidents.service import change_phase
@@ -18,6 +17,7 @@ from crisis.log import CrisisLog
 from crisis.privacy.service import RETENTION, expire_inquiries
 from projections.replay import board_at
 from projections.store import ViewStore
+from server.settings import Settings
 from tests import flow, scenario
 from tests.conftest import store_options
 from tests.flow import refuses
@@ -130,7 +130,7 @@ def test_retention_days_come_from_the_environment(tmp_path, monkeypatch):
 
 def test_retention_command_erases_what_is_due(settings, people, capsys):
     """Events from 2025, the command run with today's clock."""
-    long_ago = ManualClock(datetime(2025, 3, 3, 9, 0, tzinfo=timezone.utc))
+    long_ago = ManualClock(datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
     log = CrisisLog(env=settings.event_store_env, clock=long_ago)
     try:
         incident = flow.incident(log, people)

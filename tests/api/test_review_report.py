@@ -10,9 +10,9 @@ import sys
 import lxml.html
 import pytest
 
-from web.texts import catalogue
 from projections.figures import FIGURES
 from tests import scenario
+from web.texts import catalogue
 
 
 @pytest.fixture

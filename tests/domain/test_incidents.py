@@ -233,6 +233,20 @@ def test_only_the_editor_sets_four_eyes(log, people, incident):
     assert flow.doc(log, incident)["four_eyes"] is True
 
 
+def test_switching_four_eyes_off_takes_a_second_person(log, people, incident):
+    """One editor cannot switch it off, approve their own post and switch it on again."""
+    service.switch_four_eyes(log, people["editor"], incident, on=True)
+    refuses(
+        log,
+        Forbidden,
+        "four_eyes_off_needs_second_person",
+        lambda: service.switch_four_eyes(log, people["editor"], incident, on=False),
+    )
+    assert flow.doc(log, incident)["four_eyes"] is True
+    service.switch_four_eyes(log, people["admin"], incident, on=False)
+    assert flow.doc(log, incident)["four_eyes"] is False
+
+
 @pytest.mark.sqlite_files
 def test_events_stored_before_v2_still_load(log, people, settings, clock):
     """Incidents and posts written before phases-at-opening and cited revisions existed."""
@@ -265,3 +279,26 @@ def test_events_stored_before_v2_still_load(log, people, settings, clock):
         ]
     finally:
         fresh.close()
+
+
+def test_areas_are_named_once(log, people):
+    opened = service.open_incident(
+        log,
+        people["comms"],
+        kind="storm",
+        title="Storm",
+        areas=["Grorud", " grorud", "Alna", "Alna "],
+        department="vav",
+        severity="severe",
+    )
+    assert flow.doc(log, opened.id)["areas"] == ["Grorud", "Alna"]
+    refuses(
+        log,
+        Conflict,
+        "incident_unchanged",
+        lambda: service.change_areas(
+            log, people["comms"], opened.id, areas=["Grorud", "Alna", "grorud"]
+        ),
+    )
+    service.change_areas(log, people["comms"], opened.id, areas=["Stovner", "Stovner"])
+    assert flow.doc(log, opened.id)["areas"] == ["Stovner"]

@@ -49,7 +49,7 @@ def test_staff_intake_keeps_only_the_handle(log, people, inc, clock):
     assert item["handle"] == "@kari" and item["channel"] == "facebook"
     assert item["received_at"] == clock.now().isoformat()
     assert item["status"] == "open" and item["category"] is None
-    stored = list(log.events.get(inquiry))[0]
+    stored = next(iter(log.events.get(inquiry)))
     assert set(stored.__dict__) - {"originator_id", "originator_version", "timestamp"} == {
         "originator_topic",
         "incident_id",

@@ -177,7 +177,7 @@ def test_retraction_refusals_write_nothing(log, people, ready):
 
 
 def test_an_apology_for_a_retracted_website_post_is_a_website_post(log, people, ready):
-    incident, fact, website = ready
+    _, _, website = ready
     apology = retract_post(
         log, people["comms"], website, reason="Feil tall.", apology="Vi beklager feilen."
     ).id

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -18,7 +18,7 @@ from crisis.sla import (
     working_minutes,
 )
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def oslo(*args: int) -> datetime:

@@ -25,7 +25,7 @@ def assert_strict(response, where):
     headers = response.headers
     csp = headers.get("content-security-policy", "")
     directives = dict(
-        (part.strip().split(" ", 1) + [""])[:2] for part in csp.split(";") if part.strip()
+        [*part.strip().split(" ", 1), ""][:2] for part in csp.split(";") if part.strip()
     )
     assert directives.get("script-src") == "'self'", where
     assert directives.get("default-src") == "'self'", where

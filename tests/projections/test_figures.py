@@ -4,7 +4,7 @@ are UTC, Oslo is UTC+1 in November and December."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -34,7 +34,7 @@ def figures_of(log, settings):
 
 def place(clock, moment: str) -> None:
     """Move the clock forward to an exact UTC time."""
-    target = datetime.fromisoformat(moment).replace(tzinfo=timezone.utc)
+    target = datetime.fromisoformat(moment).replace(tzinfo=UTC)
     assert target >= clock.now(), "events are placed in time order"
     clock.advance(seconds=(target - clock.now()).total_seconds())
 

@@ -18,7 +18,6 @@ import sqlalchemy
 from eventsourcing.domain import Aggregate, DomainEvent
 
 import crisis
-from server.settings import Settings
 from crisis.facts.service import submit_fact
 from crisis.incidents.service import open_incident
 from crisis.log import CrisisLog
@@ -26,6 +25,7 @@ from projections import board
 from projections.runner import Projections
 from projections.store import Stored, ViewMoved, ViewStore
 from projections.view import View
+from server.settings import Settings
 from tests import scenario
 from tests.conftest import store_options
 from tests.scenario import INCIDENT

@@ -47,7 +47,7 @@ def test_pinning_writes_an_event_and_changes_no_history(log, people, settings, i
 
     assert saved.position == log.max_position() > end
     assert history(log, end) == before
-    pinned = [line for line in views.lines(str(incident), ["review"])]
+    pinned = list(views.lines(str(incident), ["review"]))
     assert [line["type"] for line in pinned] == ["Review.Started", "Review.MomentPinned"]
     assert pinned[-1]["params"] == {"pinned": 3, "note": "Verifisert raskt."}
     assert views.pins(str(incident))[3]["note"] == "Verifisert raskt."

@@ -87,7 +87,7 @@ def test_a_page_step_is_the_incident_event_and_the_board_after_it(log, settings,
     assert first["incident"]["facts"] == {}
     third = views.moment(str(long_log), index=first["next"] + 1)
     assert third["line"]["type"] == "Fact.Verified"
-    assert list(third["incident"]["facts"].values())[0]["status"] == "verified"
+    assert next(iter(third["incident"]["facts"].values()))["status"] == "verified"
     by_position = views.moment(str(long_log), position=third["position"])
     assert by_position["index"] == 2
     last = views.moment(str(long_log), index=10_000)

@@ -10,8 +10,6 @@ import pytest
 from eventsourcing.domain import Aggregate
 
 import crisis
-from web.texts import catalogue
-from reports.narrate import describe
 from crisis.channels.service import change_channel
 from crisis.facts.service import correct_fact
 from crisis.incidents.service import change_phase
@@ -21,7 +19,9 @@ from crisis.rumours.service import add_watch_phrase, record_rumour
 from projections import timeline as timeline_module
 from projections.store import ViewStore
 from projections.timeline import Timeline, line_types, opened, registered
+from reports.narrate import describe
 from tests import flow
+from web.texts import catalogue
 
 CHANNELS = {"website": "Nettsiden", "facebook": "Facebook", "x": "X"}
 
