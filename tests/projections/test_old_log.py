@@ -20,6 +20,7 @@ from eventsourcing.utils import resolve_topic
 
 from access.keystore import key_store_state, personal_keys
 from crisis.log import CrisisLog
+from projections import board
 from projections.rebuild import rebuild
 from projections.store import ViewStore, sqlite_url
 from projections.views import VIEWS
@@ -55,6 +56,18 @@ def _decoded(row: dict) -> dict:
     return {k: base64.b64decode(v) if k in ("key", "pepper") and v else v for k, v in row.items()}
 
 
+def as_kept(rows: dict, kept: dict) -> dict:
+    """The board's rows as whole incident docs, as layout 7 kept them: without
+    the load per channel (layout 8 keeps it) and without the empty parts it left out."""
+    docs = board.assemble(rows.items())
+    for incident, doc in docs.items():
+        del doc[board.LOAD]
+        for part in board.row_kinds():
+            if part in doc and not doc[part] and part not in kept.get(incident, {}):
+                del doc[part]
+    return json.loads(json.dumps(docs))
+
+
 def test_an_old_log_loads_and_rebuilds_the_same_read_models(settings, tmp_path):
     stored = old_events()
     log = CrisisLog(env=settings.event_store_env)  # creates the key store's tables
@@ -75,7 +88,7 @@ def test_an_old_log_loads_and_rebuilds_the_same_read_models(settings, tmp_path):
         for view in VIEWS:
             rebuilt = scratch.read(view.name)
             assert rebuilt.position == kept[view.name]["position"] == len(stored)
-            assert json.loads(json.dumps(rebuilt.docs)) == kept[view.name]["docs"], view.name
+            assert as_kept(rebuilt.docs, kept[view.name]["docs"]) == kept[view.name]["docs"]
     finally:
         scratch.close()
         log.close()
