@@ -17,7 +17,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
@@ -162,11 +162,10 @@ class ViewRunner:
                 except Exception as error:
                     self._reload()  # drop the half-applied batch
                     raise Poisoned(self.view.name, n.id, n.topic, error) from error
-            texts = {i: _text(_row(self.model, i)) for i in changed}
-            fields = getattr(self.model, "fields", None)
+            changes = changes_of(self.model, changed)
             position = notifications[-1].id
             try:
-                self.store.save(self.view.name, self.position, position, texts)
+                self.store.save(self.view.name, self.position, position, _texts(changes))
             except ViewMoved:
                 pass  # another process on this database has written it already
             except Exception:
@@ -177,10 +176,7 @@ class ViewRunner:
                 self.view.after_save(self.store, self.position, position, event, self.model)
             if forgets:
                 self.model.forgotten = None
-            changes = [
-                Change(p, i, texts[i], forgets, _fields(fields, i))
-                for i, p in sorted(changed.items(), key=lambda c: c[1])
-            ]
+                changes = [replace(c, forgets=True) for c in changes]
             for step in ("settle", "shelve"):  # what was applied is saved
                 getattr(self.model, step, lambda: None)()
             self.position = position
@@ -194,6 +190,20 @@ class ViewRunner:
         if hasattr(self.model, "fetch"):
             name = self.view.name
             self.model.fetch = lambda group: self.store.rows(name, group)
+
+
+def changes_of(model: Any, changed: dict[str, int]) -> list[Change]:
+    """The rows changed (each with the position of its last event), as they
+    stand in the model now, in position order."""
+    fields = getattr(model, "fields", None)
+    return [
+        Change(p, i, _text(_row(model, i)), fields=_fields(fields, i))
+        for i, p in sorted(changed.items(), key=lambda c: c[1])
+    ]
+
+
+def _texts(changes: list[Change]) -> dict[str, str | None]:
+    return {c.id: c.json for c in changes}
 
 
 def _row(model: Any, row_id: str) -> Doc | None:

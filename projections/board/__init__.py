@@ -129,6 +129,7 @@ class Board:
         self.owner: dict[str, str] = {}
         self.counters: dict[str, Counters] = {}
         self._headers: dict[str, dict[str, bytes]] = {}
+        # The items the event being applied touched, by incident.
         self._touched: dict[str, set[tuple[str, str]]] = {}
         self._fields: dict[str, set[str]] = {}
         for doc in (docs or {}).values():
@@ -223,6 +224,7 @@ class Board:
         handler = _HANDLERS.get(type(event))
         if handler is None:
             return ()
+        self._touched = {}
         doc = handler(self, event)
         incident = doc["id"]
         doc["position"] = position
@@ -240,11 +242,10 @@ class Board:
 
     def settle(self) -> None:
         """What was applied is saved and sent: start noting changes afresh."""
-        self._touched.clear()
         self._fields.clear()
 
     def touch(self, incident: Doc | str, kind: str, item: str) -> None:
-        """Note that an item changed, so its row is written and sent."""
+        """Note that the event being applied changed an item, so its row is written and sent."""
         incident_id = incident if isinstance(incident, str) else incident["id"]
         self._touched.setdefault(incident_id, set()).add((kind, item))
 

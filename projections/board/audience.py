@@ -5,7 +5,9 @@ the desks' snapshots).
 Residents' data (handles, texts, external ids, the replies to them) goes only
 to those who handle inquiries (comms, editor). A department (a person or a
 department API token) and an admin see the incidents' headers, facts, posts,
-rumours and the load per channel: counts, never an inquiry. A reviewer sees
+rumours and the load per channel, and of each inquiry only what follows a
+fact's citations (channel, status, category, times, what it cites and needs
+following up): never the resident, never the replies. A reviewer sees
 each inquiry without its handle and external id, with the staff's answers,
 channels, categories and times (enough for every review figure), and its
 text only where it was flagged archive-worthy.
@@ -29,6 +31,11 @@ from projections.board import Doc
 INQUIRIES = "inquiries"
 # Fields of an inquiry that are a resident's own words or identity.
 RESIDENT = ("handle", "external_id", "text")
+# What a department sees of an inquiry: enough to follow up a fact it cites.
+CITING = (
+    "id", "channel", "status", "category", "received_at", "updated_at", "closed_at",
+    "cites", "needs_follow_up", "followed_up",
+)
 
 
 @dataclass(frozen=True)
@@ -44,25 +51,17 @@ class Audience:
         return {**doc, INQUIRIES: self.inquiries(doc.get(INQUIRIES, {}))}
 
     def inquiries(self, items: dict[str, Doc]) -> dict[str, Doc]:
-        if self is REVIEW:
-            return {key: for_review(item) for key, item in items.items()}
-        return {}
+        shown = for_review if self is REVIEW else citing
+        return {key: shown(item) for key, item in items.items()}
 
     def change(self, message: Doc) -> Doc:
         """A change message (see `projections.board.changes`) as this audience may see it."""
         if self is ALL:
             return message
         items = dict(message.get("items", {}))
-        removed = dict(message.get("removed", {}))
         if INQUIRIES in items:
-            shown = self.inquiries(items[INQUIRIES])
-            if shown:
-                items[INQUIRIES] = shown
-            else:
-                del items[INQUIRIES]
-        if self is not REVIEW:
-            removed.pop(INQUIRIES, None)
-        return {**message, "items": items, "removed": removed}
+            items[INQUIRIES] = self.inquiries(items[INQUIRIES])
+        return {**message, "items": items}
 
 
 ALL = Audience("all")
@@ -83,6 +82,11 @@ def for_review(item: Doc) -> Doc:
     if item.get("archive_worthy"):
         shown["text"] = item.get("text")
     return shown
+
+
+def citing(item: Doc) -> Doc:
+    """An inquiry as far as a fact's follow-up needs it: no resident, no replies."""
+    return {k: item[k] for k in CITING if k in item}
 
 
 def dumps(value: Any) -> str:

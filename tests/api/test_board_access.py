@@ -2,7 +2,8 @@
 through every board output (HTTP snapshot, websocket board, websocket change).
 
 Residents' data (handles, texts, external ids) goes only to comms and editor;
-departments (people and API tokens) and admins get facts, posts and counts;
+departments (people and API tokens) and admins get facts, posts and counts,
+and of inquiries only what follows up the facts they cite;
 reviewers get inquiries without the resident, texts only where archive-worthy."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 
 import pytest
 
+from projections.board.audience import CITING
 from tests import scenario
 
 HANDLE, TEXT, EXTERNAL = "@kari.n", "Vannet mitt lukter rart", "ext-4711"
@@ -77,9 +79,12 @@ def test_each_role_gets_of_the_board_what_it_needs(api, board, who):
         for where, text in seen.items():
             assert residents(text) == set(), where
             assert ANSWER not in text, where
-        for doc in boards:
-            assert doc["inquiries"] == {}
-        assert "inquiries" not in change["items"]
+        for doc in boards:  # of each inquiry only what follows up a fact it cites
+            asked = doc["inquiries"][board["asked"]]
+            assert asked["cites"] and asked["status"] == "answered"
+            assert set(asked) <= set(CITING)
+        (later,) = change["items"]["inquiries"].values()
+        assert set(later) <= set(CITING)
     else:  # reviewer: the staff's side of each inquiry, the resident's only if kept
         for where, text in seen.items():
             assert residents(text) <= {KEPT_TEXT}, where

@@ -16,6 +16,11 @@ import websockets
 
 from server.hub import QUEUE_SIZE
 from tests import scenario
+from tests.servers.test_faults import (  # noqa: F401 (a fixture)
+    allow_connections,
+    end_connections,
+    on_postgres,
+)
 
 
 async def next_message(ws, timeout: float = 5.0) -> dict:
@@ -336,3 +341,29 @@ def test_a_client_that_stops_reading_is_hung_up_on_though_nothing_else_happens(
 
     steady = httpx.get(f"{server.url}/api/board", headers=auth(server))
     assert steady.status_code == 200  # the server itself carries on
+
+
+def test_board_connections_closed_because_the_store_is_unreachable_get_1013(
+    on_postgres, monkeypatch
+):
+    """1013 (try again later), not 1008 (access ended): an API client must not
+    read a database outage as a logout."""
+    srv, dbname = on_postgres
+    srv.stop()
+    monkeypatch.setenv("CRISIS_ACCESS_RECHECK_SECONDS", "1")
+    srv.start()
+
+    async def run() -> int:
+        watcher = await Watcher.open(srv)
+        await watcher.read()
+        allow_connections(dbname, False)
+        end_connections(dbname)
+        try:
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                while True:
+                    await watcher.read(timeout=20)
+        finally:
+            allow_connections(dbname, True)
+        return closed.value.rcvd.code
+
+    assert asyncio.run(run()) == 1013
