@@ -83,7 +83,8 @@ class ViewStore:
                 " where table_name = 'view_rows' and column_name = 'id'"
             ).scalar()
             if length is not None and length < ROW_ID:
-                conn.exec_driver_sql(f"alter table view_rows alter column id type varchar({ROW_ID})")
+                widen = f"alter table view_rows alter column id type varchar({ROW_ID})"
+                conn.exec_driver_sql(widen)
 
     def load(self, view: str, layout: int) -> tuple[int, dict[str, Any]]:
         """The view's position and rows; empty if its layout changed, so it rebuilds."""

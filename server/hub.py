@@ -83,7 +83,10 @@ class Hub:
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         """Receive the board's changes on `loop`. Call once the board has
         caught up: a client from before this process gets a fresh board."""
-        self.board.on_change(lambda changes: loop.call_soon_threadsafe(self.publish, changes))
+        def hand_over(changes: list[Change]) -> None:
+            loop.call_soon_threadsafe(self.publish, changes)
+
+        self.board.on_change(hand_over)
         self.floor = self.board.position + 1
 
     def publish(self, changes: list[Change]) -> None:
@@ -128,6 +131,7 @@ class Hub:
         """Send the client's queue until it is told to hang up, or its socket
         takes nothing for `stall_seconds`."""
         while (item := await client.queue.get()) is not None:
+            position = client.sent
             if item is RESYNC:
                 text = json.dumps({"type": "resync", "position": client.sent})
             else:
@@ -137,5 +141,4 @@ class Hub:
             except TimeoutError:
                 client.stall()
                 return
-            if item is not RESYNC:
-                client.sent = position
+            client.sent = position

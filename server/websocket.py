@@ -39,7 +39,7 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
         sock = transport.get_extra_info("socket")
         if sock is not None:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
-        super().connection_made(transport)  # type: ignore[arg-type]
+        super().connection_made(transport)
 
     def pause_writing(self) -> None:
         super().pause_writing()

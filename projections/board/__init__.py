@@ -283,9 +283,7 @@ class Board:
 
 def _texts(doc: Doc) -> dict[str, bytes]:
     kinds = row_kinds()
-    return {
-        k: orjson.dumps(v) for k, v in doc.items() if k not in kinds and k not in STAMP
-    }
+    return {k: orjson.dumps(v) for k, v in doc.items() if k not in kinds and k not in STAMP}
 
 
 def _note_work(board: Board, doc: Doc, event: Any) -> None:

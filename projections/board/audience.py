@@ -33,8 +33,16 @@ INQUIRIES = "inquiries"
 RESIDENT = ("handle", "external_id", "text")
 # What a department sees of an inquiry: enough to follow up a fact it cites.
 CITING = (
-    "id", "channel", "status", "category", "received_at", "updated_at", "closed_at",
-    "cites", "needs_follow_up", "followed_up",
+    "id",
+    "channel",
+    "status",
+    "category",
+    "received_at",
+    "updated_at",
+    "closed_at",
+    "cites",
+    "needs_follow_up",
+    "followed_up",
 )
 
 

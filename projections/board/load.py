@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from crisis.sla import AT_RISK, BREACHED, ON_TIME, Policy, sla_state
+from crisis.sla import BREACHED, ON_TIME, Policy, sla_state
 from projections.board import LOAD, Doc, iso
 
 # What one inquiry adds to its channel's load: channel, received, status, in the backlog.

@@ -71,9 +71,11 @@ def test_each_role_gets_of_the_board_what_it_needs(api, board, who):
     assert change["items"]["load"]["x"]["backlog"] == 1  # and the counts, as they change
 
     if who in EVERYTHING:
-        assert residents(seen["http"]) == residents(seen["hello"]) == {
-            HANDLE, TEXT, EXTERNAL, KEPT_TEXT
-        }
+        assert (
+            residents(seen["http"])
+            == residents(seen["hello"])
+            == {HANDLE, TEXT, EXTERNAL, KEPT_TEXT}
+        )
         assert residents(seen["change"]) == {LATER_HANDLE, LATER_TEXT}
     elif who in COUNTS:
         for where, text in seen.items():

@@ -36,8 +36,12 @@ def change_for(board: Board, event, position: int) -> str:
 def test_a_new_inquiry_is_a_small_change_at_any_incident_size(log, people):
     incident = open_incident(log, people["comms"], **INCIDENT).id
     receive_inquiry(
-        log, people["comms"], incident_id=incident, channel="facebook",
-        handle="@kari.n", text="Kan jeg dusje i vannet?",
+        log,
+        people["comms"],
+        incident_id=incident,
+        channel="facebook",
+        handle="@kari.n",
+        text="Kan jeg dusje i vannet?",
     )
     opened, received = events(log)
     sizes = {}

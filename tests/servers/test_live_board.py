@@ -16,11 +16,8 @@ import websockets
 
 from server.hub import QUEUE_SIZE
 from tests import scenario
-from tests.servers.test_faults import (  # noqa: F401 (a fixture)
-    allow_connections,
-    end_connections,
-    on_postgres,
-)
+from tests.servers.test_faults import allow_connections, end_connections
+from tests.servers.test_faults import on_postgres as on_postgres  # a fixture
 
 
 async def next_message(ws, timeout: float = 5.0) -> dict:
@@ -344,7 +341,8 @@ def test_a_client_that_stops_reading_is_hung_up_on_though_nothing_else_happens(
 
 
 def test_board_connections_closed_because_the_store_is_unreachable_get_1013(
-    on_postgres, monkeypatch
+    on_postgres,
+    monkeypatch,
 ):
     """1013 (try again later), not 1008 (access ended): an API client must not
     read a database outage as a logout."""
