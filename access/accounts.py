@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import create_engine, delete, func, select
+from sqlalchemy import Row, create_engine, delete, func, select
 
 from access import second_factor
 from access.policy import AccessPolicy
@@ -59,10 +59,10 @@ class Accounts:
         self.clock = clock or SystemClock()
         self.policy = policy or AccessPolicy.from_env()
         self.throttle = Throttle(self.engine, self.clock, self.policy)
-        self._listeners: set[Callable[[], None]] = set()
+        self._listeners: set[Callable[[], object]] = set()
         self.tokens = ApiTokens(self.engine, self.clock, on_revoked=self._changed)
 
-    def on_change(self, listener: Callable[[], None]) -> Callable[[], None]:
+    def on_change(self, listener: Callable[[], object]) -> Callable[[], None]:
         """Call `listener` whenever someone's access may have ended (logout,
         revocation); answers the function that stops the calls."""
         self._listeners.add(listener)
@@ -115,7 +115,7 @@ class Accounts:
             ok = row is not None and row.active
         except VerificationError:
             ok = False
-        if not ok:
+        if row is None or not ok:
             self.throttle.failed(username, address)
             raise NotAuthenticated("bad_login")
         return _actor(row)
@@ -420,15 +420,15 @@ class Accounts:
             self.check_code(actor, username, code or "", address)
         return self.open_session(actor, stage="enrol")
 
-    def _user(self, username: str):  # type: ignore[no-untyped-def]
+    def _user(self, username: str) -> Row | None:
         with self.engine.connect() as conn:
             return conn.execute(select(users).where(users.c.username == username)).first()
 
-    def _user_by_id(self, user_id: str):  # type: ignore[no-untyped-def]
+    def _user_by_id(self, user_id: str) -> Row:
         with self.engine.connect() as conn:
             return conn.execute(select(users).where(users.c.id == user_id)).one()
 
-    def _existing(self, username: str):  # type: ignore[no-untyped-def]
+    def _existing(self, username: str) -> Row:
         row = self._user(username)
         if row is None:
             raise NotFound("user_not_found", username=username)
@@ -439,5 +439,5 @@ def _when(moment: datetime | None) -> datetime | None:
     return aware(moment) if moment else None
 
 
-def _actor(row) -> Actor:  # type: ignore[no-untyped-def]
+def _actor(row: Row) -> Actor:
     return Actor(row.id, row.display_name, Role(row.role), row.department)

@@ -24,6 +24,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import IntegrityError
@@ -36,7 +37,6 @@ KEEP = timedelta(hours=48)
 # Longer than any command takes: a store connection (5 s at most) and the
 # read-your-writes wait (2 s at most).
 LEASE = timedelta(seconds=10)
-
 
 
 @dataclass(frozen=True)
@@ -134,11 +134,10 @@ class IdempotencyKeys:
             )
         return done.rowcount
 
-    def _row(self, actor_id: str, key: str):  # type: ignore[no-untyped-def]
+    def _row(self, actor_id: str, key: str) -> Any:
         with self.engine.connect() as conn:
             return conn.execute(select(idempotency_keys).where(*self._is(actor_id, key))).first()
 
     @staticmethod
     def _is(actor_id: str, key: str) -> tuple:
         return (idempotency_keys.c.actor_id == actor_id, idempotency_keys.c.key == key)
-

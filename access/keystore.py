@@ -22,8 +22,6 @@ has forgotten keys since (a counter in the same database).
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import logging
 import os
 import threading
@@ -50,7 +48,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
 from access.sqlite import use_wal
-from crisis.privacy.model import PARTS, Sealed
+from crisis.privacy.model import PARTS, Sealed, pseudonym
 
 log = logging.getLogger(__name__)
 
@@ -112,8 +110,7 @@ class KeyStore:
     # Vault
 
     def subject(self, channel: str, handle: str) -> UUID:
-        name = f"{channel}\n{' '.join(handle.split()).casefold()}".encode()
-        return UUID(bytes=hmac.new(self._pepper, name, hashlib.sha256).digest()[:16])
+        return pseudonym(self._pepper, channel, handle)
 
     def seal(self, item: UUID, part: str, subject: UUID, text: str) -> Sealed:
         return _sealed(item, part, self._key_for(item, part, subject), text)
@@ -211,10 +208,14 @@ class KeyStore:
         wanted = (str(item), part)
         with self._lock:
             found = self._new.get(wanted, (self._keys.get(wanted),))[0]
-        if found is None or found is MISSING:
+        if found is None:  # one read for all the item's parts; `keep` settles any race
+            query = select(personal_keys).where(personal_keys.c.item == wanted[0])
             with self.engine.connect() as conn:
-                row = conn.execute(_row(*wanted)).first()
-            found = FORGOTTEN if row and row.key is None else row.key if row else None
+                stored = {row.part: _cached(row.key) for row in conn.execute(query)}
+            with self._lock:
+                for each in PARTS:
+                    self._keys[(wanted[0], each)] = stored.get(each, MISSING)
+            found = stored.get(part, MISSING)
         if found is FORGOTTEN:
             raise ValueError(f"the {part} of {item} was erased; it cannot be sealed again")
         if isinstance(found, bytes):

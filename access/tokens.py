@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Row, select
 
 from access.schema import api_tokens, aware
 from crisis.clock import Clock
@@ -116,7 +116,7 @@ class ApiTokens:
             query = select(api_tokens.c.id).where(api_tokens.c.id == token_id)
             return conn.execute(query).first() is not None
 
-    def _touch(self, row) -> None:  # type: ignore[no-untyped-def]
+    def _touch(self, row: Row) -> None:
         """Record use for the access review, at most once a minute (few writes)."""
         now = self.clock.now()
         last: datetime | None = row.last_used_at and aware(row.last_used_at)

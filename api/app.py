@@ -27,6 +27,7 @@ from api import (
     posts,
     privacy,
     public,
+    records,
     replies,
     review,
     rumours,
@@ -78,6 +79,7 @@ def create_app(
         public,
         review,
         health,
+        records,
     ):
         # The JSON API documents its refusal body; the public pages and feeds their own.
         refusals = {} if module in (public, health) else errors.REFUSALS

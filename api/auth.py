@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from access import second_factor
+from access.accounts import Pending
 from access.refusals import NotAuthenticated, TooManyAttempts
 from api.deps import (
     PENDING_COOKIE,
@@ -201,7 +202,7 @@ def enrol(request: Request, code: Annotated[str, Form(max_length=40)]) -> Respon
     return response
 
 
-def _pending(request: Request, stage: str):  # type: ignore[no-untyped-def]
+def _pending(request: Request, stage: str) -> Pending | None:
     pending = runtime(request).accounts.pending(request.cookies.get(PENDING_COOKIE, ""))
     return pending if pending is not None and pending.stage == stage else None
 

@@ -13,9 +13,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from server.settings import DataFolderError, Settings
+
+if TYPE_CHECKING:  # imported where used, so `crisis --help` starts fast
+    from crisis.log import CrisisLog
+    from projections.runner import Projections
+    from projections.store import ViewStore
 
 DEFAULT_DEMO_DIR = "demo-data"
 DEFAULT_DEMO_PASSWORD = "kokevarsel"
@@ -117,6 +122,42 @@ def main(argv: list[str] | None = None) -> int:
     review.add_argument("--lang", choices=["nb", "en"], default="nb")
     _store_options(review)
     review.set_defaults(run=_review)
+
+    archive = commands.add_parser(
+        "archive",
+        help="write an incident's Noark 5 archive extract into a folder",
+        description="Write a Noark 5 archive extract (arkivuttrekk) of one incident: "
+        "arkivstruktur.xml, endringslogg.xml, arkivuttrekk.xml (ADDML) and one PDF/A document "
+        "per published post, retraction, approved fact revision and archive-worthy inquiry "
+        "and reply. The same incident at the same log position gives the same bytes.",
+    )
+    archive.add_argument("incident", help="the incident's id")
+    archive.add_argument("--out", required=True, help="folder to write the extract into")
+    archive.add_argument(
+        "--position", type=int, help="log position to extract at (default: its latest change)"
+    )
+    archive.add_argument(
+        "--creator", default="Kommunen", help="the archive creator's name (arkivskaperNavn)"
+    )
+    _store_options(archive)
+    archive.set_defaults(run=_archive)
+
+    report = commands.add_parser(
+        "sitrep",
+        help="write a situation report (the communications part) as JSON, HTML or PDF",
+        description="Write a situation report of one incident: an issued one (--number), or "
+        "the next one as it stands, its figures for a period from the log (by default since "
+        "the last report ended, until now) with the draft's sections.",
+    )
+    report.add_argument("incident", help="the incident's id")
+    report.add_argument("--number", type=int, help="an issued report's number")
+    report.add_argument("--from", dest="start", help="the period's start (ISO time with offset)")
+    report.add_argument("--to", dest="end", help="the period's end (ISO time with offset)")
+    report.add_argument("--format", choices=["json", "html", "pdf"], default="json")
+    report.add_argument("--lang", choices=["nb", "en"], default="nb")
+    report.add_argument("--out", required=True, help="file to write")
+    _store_options(report)
+    report.set_defaults(run=_sitrep)
 
     checkpoints = commands.add_parser(
         "checkpoints",
@@ -238,6 +279,7 @@ def _rebuild(args: argparse.Namespace) -> int:
         if held is None:
             return _server_running(settings)
         started = time.monotonic()
+        live: str | Path
         if settings.on_postgres:  # the server is stopped: rebuild the tables in place
             live = "PostgreSQL"
             projections = _rebuilt_into(settings, ViewStore(settings.views_url))
@@ -246,7 +288,7 @@ def _rebuild(args: argparse.Namespace) -> int:
             fresh = live.with_name(live.name + ".new")
             remove_sqlite(fresh)
             projections = _rebuilt_into(settings, ViewStore(sqlite_url(fresh)))
-            replace_sqlite(fresh, live)
+            replace_sqlite(fresh, settings.views_path)
     for name, status in projections.status().items():
         rows = _rows(len(projections[name].model.rows))
         print(f"crisis: rebuilt {name}: {rows}, log position {status['position']}")
@@ -286,7 +328,7 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rebuilt_into(settings: Settings, store: object) -> object:
+def _rebuilt_into(settings: Settings, store: ViewStore) -> Projections:
     from projections.rebuild import rebuild
 
     try:
@@ -297,10 +339,10 @@ def _rebuilt_into(settings: Settings, store: object) -> object:
 
 
 @contextmanager
-def _event_log(settings: Settings) -> Iterator[object]:
-    from crisis.log import CrisisLog
+def _event_log(settings: Settings) -> Iterator[CrisisLog]:
+    from server.runtime import open_log
 
-    events = CrisisLog(env=settings.event_store_env)
+    events = open_log(settings)
     try:
         yield events
     finally:
@@ -341,7 +383,7 @@ def _demo(args: argparse.Namespace) -> int:
     for username, secret in demo.DEMO_TOTP_SECRETS.items():
         print(
             f"crisis demo: {username} also needs a code from an authenticator app with the key "
-            f"{secret} (or: python3 -c 'import pyotp; print(pyotp.TOTP(\"{secret}\").now())')"
+            f"{secret} (or: {totp_command(secret)})"
         )
     return _serve(args)
 
@@ -361,6 +403,14 @@ def _demo_refusal(folder: Path) -> str | None:
         if held is None:
             return f"a server is running on {folder}; stop it first"
     return None
+
+
+def totp_command(secret: str) -> str:
+    """A shell command printing the current code for `secret`, with this
+    interpreter (the one that has pyotp) as a path typed from here."""
+    relative = os.path.relpath(sys.executable)
+    python = sys.executable if relative.startswith("..") else relative
+    return f"{python} -c 'import pyotp; print(pyotp.TOTP(\"{secret}\").now())'"
 
 
 def _add_user(args: argparse.Namespace) -> int:
@@ -383,9 +433,9 @@ def _replay(args: argparse.Namespace) -> int:
     import json
     from datetime import datetime
 
-    from crisis.log import CrisisLog
     from projections.replay import board_at
     from projections.store import ViewStore
+    from server.runtime import open_log
 
     position, at = None, None
     if args.at.isdigit():
@@ -403,7 +453,7 @@ def _replay(args: argparse.Namespace) -> int:
             print("crisis: give the time with its offset, e.g. +01:00", file=sys.stderr)
             return 2
     settings = _settings(args)
-    log, store = CrisisLog(env=settings.event_store_env), ViewStore(settings.views_url)
+    log, store = open_log(settings), ViewStore(settings.views_url)
     try:
         moment = board_at(log, store, position=position, at=at, incident=args.incident)
     finally:
@@ -416,15 +466,15 @@ def _replay(args: argparse.Namespace) -> int:
 def _review(args: argparse.Namespace) -> int:
     import json
 
-    from crisis.log import CrisisLog
+    from crisis.channels.service import channel_names
     from projections.review import ReviewViews
     from projections.store import ViewStore
-    from reports.narrate import channel_names
     from reports.review import render_report, report_data
+    from server.runtime import open_log
     from web import template_environment
 
     settings = Settings.from_env(args.data_dir, args.database_url)
-    log, store = CrisisLog(env=settings.event_store_env), ViewStore(settings.views_url)
+    log, store = open_log(settings), ViewStore(settings.views_url)
     try:
         channels = channel_names(log)
         data = report_data(ReviewViews(log, store), args.incident, args.lang, channels)
@@ -447,18 +497,88 @@ def _review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _archive(args: argparse.Namespace) -> int:
+    from projections.store import ViewStore
+    from reports import archive
+    from server.runtime import open_log
+    from web import template_environment
+
+    settings = _settings(args)
+    log, store = open_log(settings), ViewStore(settings.views_url)
+    try:
+        extract = archive.build(
+            log, store, args.incident, template_environment(), args.position, args.creator
+        )
+    finally:
+        log.close()
+        store.close()
+    if extract is None:
+        print(f"crisis: no incident {args.incident!r} in the log", file=sys.stderr)
+        return 2
+    written = archive.write(extract, Path(args.out))
+    print(
+        f"crisis: wrote {len(written)} files of the extract at position {extract.position} "
+        f"to {args.out}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _sitrep(args: argparse.Namespace) -> int:
+    import json
+    from datetime import datetime
+
+    from crisis.channels.service import channel_names
+    from projections.store import ViewStore
+    from reports import sitrep
+    from reports.archive.documents import render_pdf
+    from server.runtime import open_log
+    from web import template_environment
+
+    try:
+        start, end = (datetime.fromisoformat(t) if t else None for t in (args.start, args.end))
+    except ValueError:
+        print("crisis: --from and --to must be ISO times with an offset", file=sys.stderr)
+        return 2
+    if any(t is not None and t.tzinfo is None for t in (start, end)):
+        print("crisis: give the time with its offset, e.g. +01:00", file=sys.stderr)
+        return 2
+    settings = _settings(args)
+    log, store = open_log(settings), ViewStore(settings.views_url)
+    try:
+        channels = channel_names(log)
+        if args.number:
+            report = sitrep.issued_report(log, store, args.incident, args.number)
+        else:
+            report = sitrep.draft_report(log, store, args.incident, channels, start, end)
+    finally:
+        log.close()
+        store.close()
+    if report is None:
+        print(f"crisis: no such report of incident {args.incident!r}", file=sys.stderr)
+        return 2
+    if args.format == "json":
+        content = (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode()
+    else:
+        html = sitrep.render_report(report, channels, args.lang, template_environment())
+        content = render_pdf(html) if args.format == "pdf" else html.encode()
+    Path(args.out).write_bytes(content)
+    print(f"crisis: wrote {args.out}", file=sys.stderr)
+    return 0
+
+
 def _retention(args: argparse.Namespace) -> int:
-    from crisis.log import CrisisLog
     from projections.replay import board_at
     from projections.store import ViewStore
     from server.retention import erase_due
+    from server.runtime import open_log
 
     settings = _settings(args)
     days = settings.retention_days if args.days is None else args.days
     if days < 0:
         print("crisis: --days cannot be negative", file=sys.stderr)
         return 2
-    log, store = CrisisLog(env=settings.event_store_env), ViewStore(settings.views_url)
+    log, store = open_log(settings), ViewStore(settings.views_url)
     try:
         board = board_at(log, store).board  # as of the end of the log, whatever the server saw
         erased = erase_due(log, board.incidents.values(), days)
@@ -470,13 +590,13 @@ def _retention(args: argparse.Namespace) -> int:
 
 
 def _checkpoints(args: argparse.Namespace) -> int:
-    from crisis.log import CrisisLog
     from projections.replay import EVERY, board_at
     from projections.store import ViewStore
     from projections.timeline import Timeline
+    from server.runtime import open_log
 
     settings = Settings.from_env(args.data_dir, args.database_url)
-    log, store = CrisisLog(env=settings.event_store_env), ViewStore(settings.views_url)
+    log, store = open_log(settings), ViewStore(settings.views_url)
     try:
         position = board_at(log, store).position
         Timeline(store).catch_up(log)

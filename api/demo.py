@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from access.accounts import Accounts
 from crisis.facts.service import approve_fact, correct_fact, submit_fact
 from crisis.incidents.service import open_incident, switch_crisis_mode, switch_four_eyes
@@ -15,6 +17,7 @@ from crisis.log import CrisisLog
 from crisis.people.model import Actor, Role
 from crisis.posts.service import approve_post, draft_post, publish_post, retract_post
 from crisis.rumours.service import add_watch_phrase, assess_rumour, record_rumour, sight_rumour
+from server.runtime import open_log
 from server.settings import Settings
 
 # Editors and admins must log in with a second factor. The demo users come
@@ -37,7 +40,7 @@ DEMO_USERS = (
 
 def load(settings: Settings, password: str) -> bool:
     """Load the demo users and scenario; False if the store is not empty."""
-    log = CrisisLog(env=settings.event_store_env)
+    log = open_log(settings)
     accounts = Accounts(settings.accounts_url)
     try:
         if log.max_position():
@@ -70,7 +73,7 @@ def _scenario(log: CrisisLog, people: dict[str, Actor]) -> None:
     switch_crisis_mode(log, comms, incident, on=True, sla_minutes=30)
     switch_four_eyes(log, editor, incident, on=True)
 
-    def fact(text: str) -> object:
+    def fact(text: str) -> UUID:
         return submit_fact(log, vav, incident_id=incident, text=text, verify=True).id
 
     found = fact("E. coli er påvist i vannprøver fra Grorud høydebasseng etter kraftig regn.")
@@ -145,7 +148,7 @@ def _scenario(log: CrisisLog, people: dict[str, Actor]) -> None:
     _rumours_and_inquiries(log, comms, incident)
 
 
-def _rumours_and_inquiries(log: CrisisLog, comms: Actor, incident: object) -> None:
+def _rumours_and_inquiries(log: CrisisLog, comms: Actor, incident: UUID) -> None:
     for phrase in ("giftig", "hele byen"):
         add_watch_phrase(log, comms, incident, phrase=phrase)
     rumour = record_rumour(

@@ -16,6 +16,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request, routing
@@ -154,7 +155,7 @@ class Gated:
 
     path: str
     methods: frozenset[str]
-    path_params: dict[str, type]
+    path_params: dict[str, Any]  # name -> its annotation
     command: str | None
     not_gated: str | None = None
 
@@ -168,7 +169,7 @@ def commands_of(app: FastAPI) -> Iterator[Gated]:
         params = {p.name: p.field_info.annotation for p in route.dependant.path_params}
         yield Gated(
             path,
-            frozenset(route.methods),
+            frozenset(route.methods or ()),
             params,
             gates[0] if gates else None,
             reasons[0] if reasons else None,

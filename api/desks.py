@@ -18,7 +18,6 @@ from fastapi.responses import RedirectResponse, Response
 
 from api.deps import actor_or_none, runtime
 from api.pages import render, templates
-from crisis.channels.service import list_channels
 from crisis.inquiries.model import CATEGORIES, MODERATION_ACTIONS, REFERRAL_TARGETS
 from crisis.people.departments import DEPARTMENTS
 from crisis.people.model import Actor, Role
@@ -114,7 +113,7 @@ def _desk(
     key: str,
     incident: str | None,
     pick_incident: bool = True,
-    **context: object,
+    **context: Any,
 ) -> Response:
     actor = actor_or_none(request)
     if actor is None:
@@ -137,11 +136,11 @@ def _desk(
         incident=chosen,
         asked=incident,
         pick=pick_incident,
-        channels=[c for c in list_channels(rt.log) if c.status != "retired"],
+        channels=[c for c in rt.channels.all() if c.status != "retired"],
         client={
             "ui": catalogue(lang)["ui"],
             "warnings": catalogue(lang).get("warnings", {}),
-            "channels": {c.key: c.name for c in list_channels(rt.log)},
+            "channels": rt.channels.names(),
         },
         **context,
     )

@@ -20,7 +20,7 @@ from eventsourcing import persistence
 
 # Errors that mean "the store is not there or cannot write now", not "this
 # request is wrong": a retry later may succeed.
-STORE_FAULTS: tuple[type[BaseException], ...] = (
+STORE_FAULTS: tuple[type[Exception], ...] = (
     persistence.OperationalError,
     persistence.InterfaceError,
     persistence.InternalError,

@@ -4,10 +4,11 @@ sentence for every 4xx the framework itself answers (404, 405, 429, ...)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -104,13 +105,15 @@ class BodyLimit:
 
 def install(app: FastAPI, policy: AccessPolicy) -> None:
     @app.middleware("http")
-    async def guard(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def guard(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         if (
             request.method not in SAFE_METHODS
             and not request.headers.get("authorization")
             and not same_origin(request)
         ):
-            response = refusal(request, 403, "cross_site")
+            response: Response = refusal(request, 403, "cross_site")
         else:
             response = await call_next(request)
             if request.method not in SAFE_METHODS and response.status_code < 500:

@@ -67,7 +67,11 @@ class Idempotency:
         ).hexdigest()
         claim: Claim = await run_in_threadpool(keys.claim, actor.id, key, fingerprint)
         if claim.writes is not None:
-            if claim.writes and await run_in_threadpool(runtime(conn).log.holds, claim.writes):
+            log = runtime(conn).log
+            written: bool = False
+            if claim.writes:
+                written = await run_in_threadpool(log.holds, list(claim.writes))
+            if written:
                 await _recovered(scope, send, claim, conn)
                 return
             await run_in_threadpool(keys.retake, actor.id, key)
@@ -171,7 +175,8 @@ async def _recovered(scope: Scope, send: Send, claim: Claim, conn: HTTPConnectio
         (
             route.status_code or 200
             for path, route in api_routes(scope["app"])
-            if scope["method"] in route.methods and compile_path(path)[0].fullmatch(scope["path"])
+            if scope["method"] in (route.methods or ())
+            and compile_path(path)[0].fullmatch(scope["path"])
         ),
         200,
     )

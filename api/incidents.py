@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from api.commands import Accepted, Command, Short, done
 from api.deps import allowed
 from crisis.incidents import service
+from crisis.log import Saved
 from crisis.people.model import Actor
 
 router = APIRouter(prefix="/api", tags=["incidents"])
@@ -150,5 +152,11 @@ def switch_four_eyes(
     return _change(request, service.switch_four_eyes, actor, incident_id, body)
 
 
-def _change(request, command, actor, incident_id, body) -> Accepted:  # type: ignore[no-untyped-def]
+def _change(
+    request: Request,
+    command: Callable[..., Saved],
+    actor: Actor,
+    incident_id: UUID,
+    body: BaseModel,
+) -> Accepted:
     return done(request, lambda log: command(log, actor, incident_id, **body.model_dump()))

@@ -286,7 +286,7 @@ def load(
         now=now,
         crisis_mode=policy.crisis_mode,
         target_minutes=policy.target_minutes,
-        channels=channels,
+        channels={k: ChannelLoad(**v) for k, v in channels.items()},
     )
 
 

@@ -7,7 +7,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from api.deps import actor_or_none, runtime
-from crisis.channels.service import list_channels
 from crisis.errors import CrisisError
 from web import template_environment
 from web.texts import catalogue, error_text, pick_language
@@ -41,7 +40,7 @@ def render(
     )
 
 
-@router.get("/")
+@router.api_route("/", methods=["GET", "HEAD"])  # HEAD: uptime checks
 def board_page(request: Request) -> Response:
     actor = actor_or_none(request)
     if actor is None:
@@ -51,5 +50,5 @@ def board_page(request: Request) -> Response:
         "board.html",
         actor=actor,
         # Channel names as the registry has them, for channels added since.
-        channels={c.key: c.name for c in list_channels(runtime(request).log)},
+        channels=runtime(request).channels.names(),
     )

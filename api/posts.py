@@ -13,6 +13,7 @@ from api.commands import Accepted, Command, Short, Text, Versioned, done, versio
 from api.deps import allowed, runtime
 from crisis.channels.service import find_channel
 from crisis.errors import CrisisError
+from crisis.log import CrisisLog
 from crisis.people.model import Actor
 from crisis.posts import limits, service
 from web.texts import error_text, pick_language, warning_text
@@ -121,7 +122,7 @@ def preview(
     return {"previews": [_preview(log, draft, lang) for draft in body.drafts]}
 
 
-def _preview(log, draft: DraftText, lang: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _preview(log: CrisisLog, draft: DraftText, lang: str) -> dict[str, Any]:
     result: dict[str, Any] = {"channel": draft.channel, "warnings": [], "refusal": None}
     try:
         channel = find_channel(log, draft.channel)

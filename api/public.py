@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
 from collections.abc import Callable
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -23,10 +22,8 @@ from fastapi.templating import Jinja2Templates
 
 from api.deps import runtime
 from api.errors import REFUSALS
-from crisis.channels.service import list_channels
-from crisis.log import CrisisLog
+from crisis.channels import Channel
 from projections.public import Doc, Publisher, atom, cap, current, moment
-from projections.public.view import PublicView
 from web.texts import LANGUAGES, WEB, catalogue, pick_language
 
 router = APIRouter(
@@ -44,7 +41,6 @@ CACHE_CONTROL = "public, max-age=60"
 ATOM = "application/atom+xml"
 OSLO = ZoneInfo("Europe/Oslo")
 Route = Callable[..., Response]
-_view_lock = threading.Lock()
 
 
 def readable(path: str, summary: str) -> Callable[[Route], Route]:
@@ -59,14 +55,14 @@ def readable(path: str, summary: str) -> Callable[[Route], Route]:
 
 @readable("", "The current incidents (HTML)")
 def index(request: Request) -> Response:
-    incidents = view(request).incidents()
+    incidents = runtime(request).public.incidents()
     listed = current(incidents)
     return _page(request, "public/index.html", _last_modified(incidents), incidents=listed)
 
 
 @readable("/incidents/{incident_id}", "One incident's public page")
 def incident_page(incident_id: str, request: Request) -> Response:
-    incident = view(request).incident(incident_id)
+    incident = runtime(request).public.incident(incident_id)
     if incident is None:
         return _page(request, "public/not_found.html", None, status=404)
     return _page(
@@ -74,7 +70,7 @@ def incident_page(incident_id: str, request: Request) -> Response:
         "public/incident.html",
         moment(incident["updated_at"]),
         i=incident,
-        channels=where_to_ask(runtime(request).log, _lang(request)),
+        channels=where_to_ask(runtime(request).channels.all(), _lang(request)),
     )
 
 
@@ -101,7 +97,7 @@ def incident_cap_feed(incident_id: str, request: Request) -> Response:
 @readable("/incidents/{incident_id}/cap/{identifier}.xml", "One CAP 1.2 message")
 def cap_message(incident_id: str, identifier: str, request: Request) -> Response:
     """404 for an unknown message, 410 for one withdrawn with its retracted post."""
-    incident = view(request).incident(incident_id)
+    incident = runtime(request).public.incident(incident_id)
     messages = {m["identifier"]: m for m in (incident or {}).get("messages", [])}
     message = messages.get(identifier)
     if incident is None or message is None:
@@ -113,7 +109,7 @@ def cap_message(incident_id: str, identifier: str, request: Request) -> Response
     return _cached(request, body, cap.MEDIA_TYPE, moment(message["sent"]))
 
 
-def where_to_ask(log: CrisisLog, lang: str) -> list[dict[str, str]]:
+def where_to_ask(channels: list[Channel], lang: str) -> list[dict[str, str]]:
     """The channels where the public can ask us, each with what to expect there:
     the registry's own text (bokmål), else the catalogue's."""
     t = catalogue(lang)["ui"]
@@ -123,7 +119,7 @@ def where_to_ask(log: CrisisLog, lang: str) -> list[dict[str, str]]:
             "expectation": (lang == "nb" and c.expectations)
             or t.get(f"public_expect_{c.key}", t["public_expect"]),
         }
-        for c in list_channels(log)
+        for c in channels
         if c.publishing and c.dialogue
     ]
 
@@ -136,15 +132,6 @@ def publisher(request: Request) -> Publisher:
         sender=os.environ.get("CRISIS_CAP_SENDER", "oslo.kommune.no"),
         base_url=base.rstrip("/"),
     )
-
-
-def view(request: Request) -> PublicView:
-    """The app's public view, made on first use from its board runner."""
-    state = request.app.state
-    with _view_lock:
-        if getattr(state, "public_view", None) is None:
-            state.public_view = PublicView(runtime(request).board)
-        return state.public_view
 
 
 def _page(
@@ -164,11 +151,11 @@ def _atom(
     """A feed of all public incidents, or of one (404 until it is public)."""
     t, pub = _nb(), publisher(request)
     if incident_id is None:
-        incidents = view(request).incidents()
+        incidents = runtime(request).public.incidents()
         page = f"{pub.base_url}/public"
         about = atom.Feed(name, t[f"{title}_all"].format(name=pub.name), f"{page}/{name}", page)
     else:
-        incident = view(request).incident(incident_id)
+        incident = runtime(request).public.incident(incident_id)
         if incident is None:
             return Response(status_code=404)
         incidents, page = [incident], pub.page(incident_id)

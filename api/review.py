@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import threading
 from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -26,9 +25,9 @@ from crisis.errors import CrisisError, NotFound, Refused
 from crisis.people.model import PERMISSIONS, Actor
 from crisis.review import service
 from crisis.review.model import MAX_NOTE
-from projections.review import STEPS, ReviewViews
+from projections.review import STEPS
 from projections.timeline import KINDS
-from reports.narrate import channel_names, describe, when
+from reports.narrate import describe, when
 from reports.review import formatting, render_report, report_data
 from web.texts import catalogue, error_text, pick_language
 
@@ -40,17 +39,6 @@ PAGE = 500  # timeline lines per page
 # Positions, steps and offsets beyond any log: SQLite's integers end at 2**63
 # (the fuzzer found an offset past that answered 500).
 LAST = 2**53
-_views_lock = threading.Lock()
-
-
-def views(request: Request) -> ReviewViews:
-    """The application's review views, made on first use."""
-    state = request.app.state
-    with _views_lock:
-        if getattr(state, "review_views", None) is None:
-            rt = runtime(request)
-            state.review_views = ReviewViews(rt.log, rt.board.store)
-        return state.review_views
 
 
 def _lang(request: Request) -> str:
@@ -115,11 +103,11 @@ def board_at_moment(
 ) -> dict[str, Any]:
     """The board as it stood at a moment (one incident's replay step `index`, a log
     `position`, or a time `at`), with the event that made it so, in words."""
-    review, lang = views(request), _lang(request)
+    review, lang = runtime(request).review, _lang(request)
     moment = review.moment(incident, index=index, position=position, at=_time(at))
     if moment is None:
         raise NotFound("moment_not_found")
-    channels = channel_names(runtime(request).log)
+    channels = runtime(request).channels.names()
     line = moment["line"]
     pins = review.pins(incident) if incident else {}
     local = datetime.fromisoformat(moment["at"]).astimezone(OSLO)
@@ -146,10 +134,10 @@ def timeline(
     limit: Annotated[int, Query(ge=1, le=5000)] = PAGE,
 ) -> dict[str, Any]:
     """The incident's events as readable lines, in log order, optionally of some kinds only."""
-    review, lang = views(request), _lang(request)
+    review, lang = runtime(request).review, _lang(request)
     kinds = _kinds(kind)
     lines = review.lines(incident_id, kinds, offset, limit)
-    channels = channel_names(runtime(request).log)
+    channels = runtime(request).channels.names()
     return {
         "total": review.count(incident_id, kinds),
         "offset": offset,
@@ -163,7 +151,7 @@ def timeline(
 @router.get("/api/review/{incident_id}/figures")
 def figures(incident_id: str, request: Request, actor: Reviewer) -> dict[str, Any]:
     """The figures the page and the report show, computed by the same code."""
-    result = views(request).figures(incident_id)
+    result = runtime(request).review.figures(incident_id)
     if result is None:
         raise NotFound("incident_not_found", id=incident_id)
     return result
@@ -173,7 +161,7 @@ def figures(incident_id: str, request: Request, actor: Reviewer) -> dict[str, An
 def report_json(incident_id: str, request: Request, actor: Reviewer) -> dict[str, Any]:
     """The report's data: what `crisis review --format json` writes."""
     data = report_data(
-        views(request), incident_id, _lang(request), channel_names(runtime(request).log)
+        runtime(request).review, incident_id, _lang(request), runtime(request).channels.names()
     )
     if data is None:
         raise NotFound("incident_not_found", id=incident_id)
@@ -185,11 +173,11 @@ def report_json(incident_id: str, request: Request, actor: Reviewer) -> dict[str
 
 @router.get("/review", include_in_schema=False)
 def index_page(request: Request) -> Response:
-    actor, refused = _reviewer(request)
-    if refused:
-        return refused
+    actor = _reviewer(request)
+    if isinstance(actor, Response):
+        return actor
     lang = _lang(request)
-    opened = views(request).incidents()
+    opened = runtime(request).review.incidents()
     return templates.TemplateResponse(
         request,
         "review/index.html",
@@ -204,14 +192,14 @@ def review_page(
     kind: Annotated[list[str] | None, Query()] = None,
     page: Annotated[int, Query(ge=0, le=LAST // PAGE)] = 0,
 ) -> Response:
-    actor, refused = _reviewer(request)
-    if refused:
-        return refused
-    review, lang = views(request), _lang(request)
+    actor = _reviewer(request)
+    if isinstance(actor, Response):
+        return actor
+    review, lang = runtime(request).review, _lang(request)
     doc, figures = review.final(incident_id), review.figures(incident_id)
     if doc is None:
         return _message(request, 404, "incident_not_found", id=incident_id)
-    channels = channel_names(runtime(request).log)
+    channels = runtime(request).channels.names()
     kinds = _kinds(kind)
     total = review.count(incident_id, kinds)
     lines = review.lines(incident_id, kinds, page * PAGE, PAGE)
@@ -245,11 +233,11 @@ def review_page(
 @router.get("/review/{incident_id}/report.html", include_in_schema=False)
 def report_page(incident_id: str, request: Request) -> Response:
     """The printable, self-contained report, as `crisis review` writes it."""
-    _actor, refused = _reviewer(request)
-    if refused:
+    refused = _reviewer(request)
+    if isinstance(refused, Response):
         return refused
-    channels = channel_names(runtime(request).log)
-    data = report_data(views(request), incident_id, _lang(request), channels)
+    channels = runtime(request).channels.names()
+    data = report_data(runtime(request).review, incident_id, _lang(request), channels)
     if data is None:
         return _message(request, 404, "incident_not_found", id=incident_id)
     html = render_report(data, channels, templates.env)
@@ -269,16 +257,16 @@ def _report_policy(html: str) -> str:
     )
 
 
-def _reviewer(request: Request) -> tuple[Actor | None, Response | None]:
+def _reviewer(request: Request) -> Actor | Response:
     """The logged-in person allowed to review, or the response to give instead."""
     actor = actor_or_none(request)
     if actor is None:
-        return None, RedirectResponse("/login", status_code=303)
+        return RedirectResponse("/login", status_code=303)
     try:
         actor.require("review")
     except CrisisError as refused:
-        return actor, _message(request, refused.status, refused.code, **refused.params)
-    return actor, None
+        return _message(request, refused.status, refused.code, **refused.params)
+    return actor
 
 
 def _message(request: Request, status: int, code: str, **params: object) -> HTMLResponse:

@@ -130,9 +130,10 @@ async def deliver(
         raise RequestValidationError(errors) from exc
     messages = []
     for m in batch:
-        if (m.incident_id or incident) is None:
+        incident_id = m.incident_id or incident
+        if incident_id is None:
             raise Refused("webhook_incident_required")
-        messages.append(Message(m.incident_id or incident, m.external_id, m.handle, m.text))
+        messages.append(Message(incident_id, m.external_id, m.handle, m.text))
 
     def save() -> Intake:
         intake = receive_delivery(rt.log, channel, messages)

@@ -507,8 +507,9 @@ def write(key: str, run: Run, command: str) -> None:
 
 
 def _group(name: str) -> str:
-    """The benchmark a figure comes from: fanout-100-p99 -> fanout, save -> webhook."""
-    base = name.split("-")[0]
+    """The benchmark a figure comes from: fanout-100-p99 -> fanout, save -> webhook,
+    rebuild/replay (those benchmarks failed together) -> rebuild."""
+    base = name.split("-")[0].split("/")[0]
     return "webhook" if base == "save" else base
 
 

@@ -32,7 +32,7 @@ class Body(BaseModel):
 
 
 def create_app(settings: Settings) -> FastAPI:
-    events = Application(env=settings.event_store_env)
+    events: Application[UUID] = Application(env=settings.event_store_env)
     app = FastAPI()
 
     @app.post("/incidents/{incident_id}/inquiries", status_code=201)

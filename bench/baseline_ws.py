@@ -14,7 +14,7 @@ clients: set[ServerConnection] = set()
 
 
 async def handler(connection: ServerConnection) -> None:
-    if connection.request.path.startswith("/publish"):
+    if connection.request and connection.request.path.startswith("/publish"):
         async for message in connection:
             broadcast(clients, message)
         return

@@ -147,6 +147,8 @@ async def _baseline_rounds(
     base = server.url.replace("http", "ws")
     await clients.open(base + "/board", n)
     start = POSITION.search(message)
+    if start is None:
+        raise ValueError("the message carries no position to vary")
     async with connect(base + "/publish", max_size=None) as publisher:
         stop = time.monotonic() + seconds
         for position in range(1, rounds + 1):

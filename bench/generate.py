@@ -18,6 +18,7 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -150,7 +151,7 @@ class Writer:
         return self.count + len(self.pending)
 
 
-Step = tuple[datetime, Callable[[], None]]
+Step = tuple[datetime, Callable[[], object]]
 
 
 def generate(log: CrisisLog, clock: SetClock, people: People, size: int, seed: int = 9) -> int:
@@ -170,7 +171,7 @@ def generate(log: CrisisLog, clock: SetClock, people: People, size: int, seed: i
 
 def _in_time_order(plans: Iterator[tuple[datetime, Callable[[], list[Step]]]]) -> Iterator[Step]:
     """Merge the incidents' steps by time, planning each incident only when it starts."""
-    heap: list[tuple[datetime, int, Callable[[], None], Iterator[Step]]] = []
+    heap: list[tuple[datetime, int, Callable[[], object], Iterator[Step]]] = []
     order = itertools.count()
     upcoming = next(plans, None)
     while heap or upcoming:
@@ -199,6 +200,18 @@ class Incident:
         self.rumour: UUID | None = None
         self.plan: list[Step] = []
 
+    @property
+    def incident_id(self) -> UUID:
+        if self.id is None:
+            raise RuntimeError("the plan opens the incident before anything else")
+        return self.id
+
+    @property
+    def rumour_id(self) -> UUID:
+        if self.rumour is None:
+            raise RuntimeError("the plan records the rumour before acting on it")
+        return self.rumour
+
     def at(self, minutes: float) -> datetime:
         return self.t0 + timedelta(minutes=minutes)
 
@@ -213,31 +226,37 @@ class Incident:
         if rng.random() < 0.5:
             self.call(
                 2,
-                lambda: incidents.switch_crisis_mode(log, comms, self.id, on=True, sla_minutes=60),
+                lambda: incidents.switch_crisis_mode(
+                    log, comms, self.incident_id, on=True, sla_minutes=60
+                ),
             )
-        self.call(3, lambda: rumours.add_watch_phrase(log, comms, self.id, phrase=self.watch))
+        self.call(
+            3, lambda: rumours.add_watch_phrase(log, comms, self.incident_id, phrase=self.watch)
+        )
         texts = ("Hendelsen er bekreftet.", f"Gjelder {', '.join(self.areas)}.", "Status kl. 12.")
         for n, text in enumerate(texts):
-            self.call(5 + n, lambda t=text: self.facts.append(self._fact(t)))
-            self.call(12 + n, lambda n=n: facts.approve_fact(log, comms, self.facts[n]))
+            self.call(5 + n, partial(self._fact, text))
+            self.call(12 + n, partial(self._approve, n))
         self.call(20, lambda: self._post("website"))
         self.call(25, lambda: self._post("facebook"))
         self.call(30, self._record_rumour)
         self.call(
             40,
             lambda: rumours.sight_rumour(
-                log, comms, self.rumour, channel="x", where="Tråd", reach=80
+                log, comms, self.rumour_id, channel="x", where="Tråd", reach=80
             ),
         )
         self.call(
             45,
             lambda: rumours.assess_rumour(
-                log, comms, self.rumour, assessment="false", note="Feil."
+                log, comms, self.rumour_id, assessment="false", note="Feil."
             ),
         )
         self.call(
             50,
-            lambda: rumours.correct_rumour(log, comms, self.rumour, post_id=self.posts["facebook"]),
+            lambda: rumours.correct_rumour(
+                log, comms, self.rumour_id, post_id=self.posts["facebook"]
+            ),
         )
         hours = rng.uniform(30, 60)
         for n in range(round((EVENTS_PER_INCIDENT - 30) / EVENTS_PER_INQUIRY)):
@@ -248,14 +267,12 @@ class Incident:
             self.call(middle + 10, lambda: facts.approve_fact(log, comms, self.facts[1]))
         end = 35 + hours * 60 + 300
         self.call(
-            end - 60, lambda: rumours.close_rumour(log, comms, self.rumour, resolution="Rettet.")
+            end - 60, lambda: rumours.close_rumour(log, comms, self.rumour_id, resolution="Rettet.")
         )
         for n, phase in enumerate(("monitoring", "resolved", "closed")):
             self.call(
                 end + 600 * n,
-                lambda p=phase: incidents.change_phase(
-                    log, comms, self.id, phase=p, reason="", version=None
-                ),
+                partial(self._change_phase, phase),
             )
         self.plan.sort(key=lambda step: step[0])
         return self.plan
@@ -271,10 +288,19 @@ class Incident:
             severity=self.rng.choice(("moderate", "severe", "severe", "extreme")),
         ).id
 
-    def _fact(self, text: str) -> UUID:
-        return facts.submit_fact(
-            self.log, self.dept, incident_id=self.id, text=text, verify=True
-        ).id
+    def _fact(self, text: str) -> None:
+        fact = facts.submit_fact(
+            self.log, self.dept, incident_id=self.incident_id, text=text, verify=True
+        )
+        self.facts.append(fact.id)
+
+    def _approve(self, n: int) -> None:
+        facts.approve_fact(self.log, self.people.comms, self.facts[n])
+
+    def _change_phase(self, phase: str) -> None:
+        incidents.change_phase(
+            self.log, self.people.comms, self.incident_id, phase=phase, reason="", version=None
+        )
 
     def _correct_fact(self) -> None:
         facts.correct_fact(
@@ -291,7 +317,7 @@ class Incident:
         post = posts.draft_post(
             log,
             comms,
-            incident_id=self.id,
+            incident_id=self.incident_id,
             channel=channel,
             text=f"{self.title.format(area=self.areas[0])}: kok vannet. Les mer på nettsiden.",
             cites=self.facts[:2],
@@ -305,7 +331,7 @@ class Incident:
         self.rumour = rumours.record_rumour(
             self.log,
             self.people.comms,
-            incident_id=self.id,
+            incident_id=self.incident_id,
             channel="facebook",
             claim=f"Det er {self.watch} overalt i {self.areas[0]}",
             where="Lokalgruppe",
@@ -315,14 +341,15 @@ class Incident:
     def _inquiry(self, received: float, n: int) -> None:
         """One inquiry from the public and how it was handled, as events in big batches."""
         rng, writer = self.rng, self.writer
-        category = rng.choices([c for c, _ in CATEGORIES], [w for _, w in CATEGORIES])[0]
+        picked = rng.choices([c for c, _ in CATEGORIES], [w for _, w in CATEGORIES])[0]
+        category: str | None = picked
         handler = rng.choice(self.people.staff)
         by = handler.as_record()
         area = rng.choice(self.areas)
         if category in ("question", "possible_rumour"):
             text = rng.choice(QUESTIONS).format(area=area, watch=self.watch)
         else:
-            text = OTHERS[category].format(area=area)
+            text = OTHERS[picked].format(area=area)
         channel = rng.choices(("facebook", "x", "website"), (0.7, 0.2, 0.1))[0]
         handle = (
             f"@{rng.choice(('kari', 'ola', 'nora', 'ali', 'emma', 'jonas'))}{rng.randint(1, 99999)}"
@@ -331,7 +358,12 @@ class Incident:
 
         def step(minutes: float, act: Callable[[Inquiry, datetime], None]) -> float:
             at = self.at(minutes)
-            self.plan.append((at, lambda: (act(item["it"], at), writer.emit(item["it"]))))
+
+            def run() -> None:
+                act(item["it"], at)
+                writer.emit(item["it"])
+
+            self.plan.append((at, run))
             return minutes
 
         def receive() -> None:
@@ -352,7 +384,7 @@ class Incident:
         self.plan.append((self.at(received), receive))
         t = received
         if rng.random() < 0.9:
-            t = step(t + rng.uniform(1, 30), lambda i, at: i.triage(category, by, at))
+            t = step(t + rng.uniform(1, 30), lambda i, at: i.triage(picked, by, at))
         else:
             category = None
         if rng.random() < 0.4:

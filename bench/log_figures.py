@@ -21,6 +21,7 @@ from bench import servers
 from bench.fanout import Clients
 from bench.stores import Store
 from bench.throughput import TEXT
+from crisis.accountable import Accountable
 from crisis.log import CrisisLog
 from projections import board
 from projections.rebuild import rebuild
@@ -101,7 +102,7 @@ class Replayed:
 class _NoCheckpoints:
     """Replay from the start, leaving nothing behind."""
 
-    def save(self, *_: object) -> None:
+    def save(self, position: int, at: str, state: board.Board) -> None:
         pass
 
 
@@ -119,7 +120,9 @@ def replay_figure(store: Store, moments: int, seed: int = 9) -> Replayed:
         for _ in range(moments):
             position = rng.randint(1, end)
             (n,) = log.recorder.select_notifications(start=position, limit=1)
-            at = log.mapper.to_domain_event(n).at.isoformat()
+            event = log.mapper.to_domain_event(n)
+            assert isinstance(event, Accountable.Event)
+            at = event.at.isoformat()
             incident = [i for when, i in opened if when <= at][-1]
             started = time.monotonic()
             moment = board_at(log, views, position=position, incident=incident)

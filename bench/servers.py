@@ -88,11 +88,14 @@ class Process:
         with self.log_file.open("rb") as log:
             log.seek(self._log_from)
             lines = log.read().decode(errors="replace").splitlines()
-        failures = [line for line in lines if line.startswith(("Traceback", "ERROR"))]
-        if failures:
-            self.problems.append(
-                f"{len(failures)} errors in {self.log_file} (first: {failures[0][:200]})"
+        starts = [i for i, line in enumerate(lines) if line.startswith(("Traceback", "ERROR"))]
+        if starts:
+            # A traceback ends with the exception: the first line after it not indented.
+            first = next(
+                (line for line in lines[starts[0] + 1 :] if line and not line[0].isspace()),
+                lines[starts[0]],
             )
+            self.problems.append(f"{len(starts)} errors in the server's log (first: {first[:300]})")
 
     def cpu_seconds(self) -> float:
         """CPU time of all the server's threads so far (/proc schedstat, in ns)."""
@@ -108,6 +111,8 @@ class Process:
 
     def memory(self) -> dict[str, float]:
         """Resident memory now and at its peak (VmHWM), in MB."""
+        if self.process is None:
+            raise RuntimeError("not started")
         status = Path(f"/proc/{self.process.pid}/status").read_text().splitlines()
         fields = {line.split(":")[0]: line.split(":")[1] for line in status}
         return {

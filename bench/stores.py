@@ -22,13 +22,16 @@ from sqlalchemy import create_engine, delete, insert, select
 from access.accounts import Accounts
 from access.keystore import KeyStore, key_store_state, personal_keys
 from bench import generate
+from crisis.clock import Clock
 from crisis.log import CrisisLog
 from crisis.people.model import Actor, Role
+from server.runtime import open_log
 from server.settings import Settings
 
 CACHE = Path(__file__).parent / ".cache"
 ADMIN_URL = os.environ.get("CRISIS_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 PASSWORD = "bench-password-123"
+COPY_BATCH = 1000  # events per insert when copying a cached log into PostgreSQL
 KEYS = "keys.sqlite"  # beside a cached log: the key store it was sealed with
 USERS = (  # (username, name, role, department); comms and vav log in (no second factor)
     ("comms", "Kari Kommunikasjon", Role.COMMS, None),
@@ -47,8 +50,8 @@ class Store:
     settings: Settings
     people: dict[str, Actor]
 
-    def log(self, clock: object = None) -> CrisisLog:
-        return CrisisLog(env=self.settings.event_store_env, clock=clock)
+    def log(self, clock: Clock | None = None) -> CrisisLog:
+        return open_log(self.settings, clock)
 
 
 class Stores:
@@ -145,7 +148,7 @@ def load_log(store: Store, size: int, say: Callable = print, cache: Path = CACHE
     log = store.log()
     try:
         position = 0
-        while batch := cached.select_notifications(start=position + 1, limit=10000):
+        while batch := cached.select_notifications(start=position + 1, limit=COPY_BATCH):
             log.recorder.insert_events(
                 [
                     StoredEvent(n.originator_id, n.originator_version, n.topic, n.state)

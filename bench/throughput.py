@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import httpx
 from eventsourcing.application import Application
@@ -185,7 +185,7 @@ def _save_batches(store: Store, load: Load, size: int) -> Rate:
     """The library alone: `save` of `size` new aggregates per call, one caller.
     The warm-up is its time or a tenth of the calls, whichever ends first, so a
     fast store still has calls left to measure."""
-    app = Application(env=store.settings.event_store_env)
+    app: Application[UUID] = Application(env=store.settings.event_store_env)
     rate = Rate()
     incident = uuid4()
     warmup_calls = max(1, load.limit // 10)

@@ -5,15 +5,16 @@ error into a conflict the user can act on, and tells listeners (the
 projections) the log position of what was just written.
 
 It also holds the vault: the key store for residents' personal data, which
-lives outside the log (`crisis.privacy.model`). Configured like the store:
-`KEY_STORE_URL` (a SQLAlchemy URL; `CRISIS_KEY_STORE_URL` also works) and
-`KEY_STORE_TOPIC` (the class); an in-memory log gets an in-memory vault.
+lives outside the log (`crisis.privacy.model`). The composition root
+(`server.runtime.open_log`) passes the server's key store in; a log in memory
+gets a vault in memory, and a stored log without a vault is refused (its
+personal data would be sealed under keys that vanish with the process).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -22,21 +23,18 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
-from eventsourcing.utils import resolve_topic
 
 from crisis.clock import Clock, SystemClock
 from crisis.errors import Conflict, NotFound
+from crisis.privacy.memory import MemoryVault
 from crisis.privacy.model import SealedAsDict, Vault
 
 A = TypeVar("A", bound=Aggregate)
 Write = tuple[str, int, str]  # item id, version, event time (ISO)
 # Told what a command is about to save, just before the save (the caller's
 # context, e.g. an idempotency key noting what its command writes).
-recording: ContextVar[Callable[[list[Write]], None] | None] = ContextVar(
-    "recording", default=None
-)
+recording: ContextVar[Callable[[list[Write]], None] | None] = ContextVar("recording", default=None)
 GROUP_MAX = 500  # commands saved together in one transaction, at most
-DEFAULT_KEY_STORE = "access.keystore:KeyStore"
 
 
 @dataclass(frozen=True)
@@ -67,10 +65,15 @@ class _Pending:
 class CrisisLog(Application[UUID]):
     name = "crisis"
 
-    def __init__(self, env: Mapping[str, str] | None = None, clock: Clock | None = None):
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        clock: Clock | None = None,
+        vault: Vault | None = None,
+    ) -> None:
         super().__init__(env)
         self.clock = clock or SystemClock()
-        self.vault: Vault = _vault(self.env)
+        self.vault: Vault = vault or _memory_vault(self.env)
         self._listeners: list[Callable[[int], None]] = []
         self._queue: list[_Pending] = []
         self._queue_lock = threading.Lock()
@@ -170,13 +173,11 @@ class CrisisLog(Application[UUID]):
         for pending in batch:
             pending.done.set()
 
-    def holds(self, writes: Iterable[Write]) -> bool:
+    def holds(self, writes: list[Write]) -> bool:
         """Whether every one of these writes is in the log (the same event, not
         another saved at that version since)."""
         for item_id, version, at in writes:
-            found = self.recorder.select_events(
-                UUID(item_id), gt=version - 1, lte=version, limit=1
-            )
+            found = self.recorder.select_events(UUID(item_id), gt=version - 1, lte=version, limit=1)
             if not found or _write(self.mapper.to_domain_event(found[0]))[2] != at:
                 return False
         return True
@@ -192,13 +193,10 @@ class CrisisLog(Application[UUID]):
         return self.recorder.max_notification_id() or 0
 
 
-def _vault(env: Mapping[str, str]) -> Vault:
-    url = env.get("KEY_STORE_URL")
-    if url is None:
-        if env.get("PERSISTENCE_MODULE", "eventsourcing.popo") != "eventsourcing.popo":
-            raise ValueError("a stored event log needs KEY_STORE_URL for its key store")
-        url = "sqlite://"  # in memory, like the log
-    return resolve_topic(env.get("KEY_STORE_TOPIC", DEFAULT_KEY_STORE))(url)
+def _memory_vault(env: Mapping[str, str]) -> Vault:
+    if env.get("PERSISTENCE_MODULE", "eventsourcing.popo") != "eventsourcing.popo":
+        raise ValueError("a stored event log needs its key store: pass vault=")
+    return MemoryVault()
 
 
 def _write(event: Any) -> Write:

@@ -23,6 +23,7 @@ from typing import Any
 
 from crisis.channels import WEBSITE
 from crisis.sla import BREACHED, DEFAULT_CRISIS_TARGET_MINUTES, Policy, sla_state, working_minutes
+from projections.board import time_of
 from projections.board.inquiries import needs_answer
 
 Doc = dict[str, Any]
@@ -70,10 +71,6 @@ def figures(doc: Doc, lines: list[Line]) -> Doc:
 # Helpers
 
 
-def at(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
 def minutes(start: datetime | None, end: datetime | None) -> float | None:
     if start is None or end is None:
         return None
@@ -94,7 +91,9 @@ def percentile(values: list[float], p: int) -> float | None:
     return ordered[max(1, math.ceil(p / 100 * len(ordered))) - 1]
 
 
-def spread(values: list[float]) -> Doc:
+def spread(durations: list[float | None]) -> Doc:
+    """Count, median and 90th percentile of the durations known (None: not yet over)."""
+    values = [v for v in durations if v is not None]
     return {"count": len(values), "p50": percentile(values, 50), "p90": percentile(values, 90)}
 
 
@@ -111,7 +110,7 @@ def _end(doc: Doc, lines: list[Line]) -> datetime:
         for line in lines
         if line["kind"] != "review" and not line["type"].startswith(RECORD_KEEPING)
     ]
-    return at(max(times)) if times else at(doc["opened_at"])  # type: ignore[return-value]
+    return time_of(max(times)) if times else time_of(doc["opened_at"])
 
 
 # Publishing
@@ -119,21 +118,21 @@ def _end(doc: Doc, lines: list[Line]) -> datetime:
 
 def first_posts(doc: Doc) -> Doc:
     """From the incident opened to the first published post on the website and on each channel."""
-    opened = at(doc["opened_at"])
+    opened = time_of(doc["opened_at"])
     first: dict[str, Doc] = {}
     for post in doc.get("posts", {}).values():
         if post["published_at"] is None:
             continue
         known = first.get(post["channel"])
-        if known is None or at(post["published_at"]) < at(known["published_at"]):
+        if known is None or time_of(post["published_at"]) < time_of(known["published_at"]):
             first[post["channel"]] = {
                 "channel": post["channel"],
                 "post": post["id"],
                 "text": post["text"],
                 "published_at": post["published_at"],
-                "minutes": minutes(opened, at(post["published_at"])),
+                "minutes": minutes(opened, time_of(post["published_at"])),
             }
-    channels = sorted(first.values(), key=lambda f: at(f["published_at"]))
+    channels = sorted(first.values(), key=lambda f: time_of(f["published_at"]))
     return {"website": first.get(WEBSITE), "channels": channels}
 
 
@@ -153,7 +152,7 @@ def fact_pipeline(doc: Doc, lines: list[Line]) -> list[Doc]:
             continue
         for cite in post["cites"]:
             key = (cite["fact"], cite["revision"])
-            if key not in cited or at(post["published_at"]) < at(cited[key]):
+            if key not in cited or time_of(post["published_at"]) < time_of(cited[key]):
                 cited[key] = post["published_at"]
     facts = []
     for fact in doc.get("facts", {}).values():
@@ -161,7 +160,11 @@ def fact_pipeline(doc: Doc, lines: list[Line]) -> list[Doc]:
         revisions = []
         for revision, text in sorted(texts.items()):
             key = (fact["id"], revision)
-            v, a, p = (at(verified.get(key)), at(approved.get(key)), at(cited.get(key)))
+            v, a, p = (
+                time_of(verified.get(key)),
+                time_of(approved.get(key)),
+                time_of(cited.get(key)),
+            )
             revisions.append(
                 {
                     "revision": revision,
@@ -210,7 +213,7 @@ def rumour_corrections(doc: Doc) -> list[Doc]:
                 "channel": channel,
                 "first_seen_at": first,
                 "corrected_at": fixed.get(channel),
-                "minutes": _not_negative(minutes(at(first), at(fixed.get(channel)))),
+                "minutes": _not_negative(minutes(time_of(first), time_of(fixed.get(channel)))),
             }
             for channel, first in sorted(seen.items(), key=lambda item: item[1])
         ]
@@ -259,8 +262,12 @@ def response_times(doc: Doc) -> Doc:
         for clock, stop in (("first_response", "first_response_at"), ("answer", "closed_at")):
             done = [i for i in owed if i[stop]]
             clocks[clock] = {
-                "wall": spread([minutes(at(i["received_at"]), at(i[stop])) for i in done]),
-                "working": spread([working(at(i["received_at"]), at(i[stop])) for i in done]),
+                "wall": spread(
+                    [minutes(time_of(i["received_at"]), time_of(i[stop])) for i in done]
+                ),
+                "working": spread(
+                    [working(time_of(i["received_at"]), time_of(i[stop])) for i in done]
+                ),
             }
         return {
             "received": len(items),
@@ -285,7 +292,7 @@ def policies(doc: Doc, lines: list[Line]) -> list[tuple[str, Policy]]:
 def policy_at(changes: list[tuple[str, Policy]], moment: datetime) -> Policy:
     current = changes[0][1]
     for since, policy in changes:
-        if at(since) <= moment:  # type: ignore[operator]
+        if time_of(since) <= moment:
             current = policy
     return current
 
@@ -305,8 +312,8 @@ def sla_compliance(doc: Doc, lines: list[Line], end: datetime) -> Doc:
             for item in items:
                 if not needs_answer(item):
                     continue
-                received = at(item["received_at"])
-                state = sla_state(received, at(item[stop]), end, policy_at(changes, received))
+                received = time_of(item["received_at"])
+                state = sla_state(received, time_of(item[stop]), end, policy_at(changes, received))
                 outcome = (
                     "missed" if state.state == BREACHED else "met" if state.stopped else "open"
                 )
@@ -333,7 +340,7 @@ def holding_replies(doc: Doc, lines: list[Line]) -> Doc:
     for inquiry_id, replied in first.items():
         item = inquiries[inquiry_id]
         if item["status"] in ("answered", "referred"):
-            followed.append((at(replied), at(item["closed_at"])))
+            followed.append((time_of(replied), time_of(item["closed_at"])))
         elif item["status"] == "open":
             waiting += 1
         else:
@@ -386,7 +393,7 @@ def volume(doc: Doc) -> Doc:
     """Inquiries received per channel in each interval (15 minutes, 1 hour, 6 hours
     or a day: the shortest that gives at most 48 intervals), UTC-aligned."""
     received = sorted(
-        (at(i["received_at"]), i["channel"]) for i in doc.get("inquiries", {}).values()
+        (time_of(i["received_at"]), i["channel"]) for i in doc.get("inquiries", {}).values()
     )
     if not received:
         return {"bucket_minutes": None, "buckets": [], "channels": {}}
@@ -441,7 +448,9 @@ def retractions(doc: Doc) -> list[Doc]:
                 "apology_text": apology.get("text"),
                 "apology_status": apology.get("status"),
                 "apology_published_at": apology.get("published_at"),
-                "minutes_to_apology": minutes(at(retracted["at"]), at(apology.get("published_at"))),
+                "minutes_to_apology": minutes(
+                    time_of(retracted["at"]), time_of(apology.get("published_at"))
+                ),
             }
         )
     return sorted(result, key=lambda r: r["retracted_at"])

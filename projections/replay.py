@@ -18,7 +18,7 @@ import json
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, and_, func, select
 
@@ -156,9 +156,9 @@ class Checkpoints:
         )
         if incident is not None:
             latest = latest.where(d.incident == incident)
-        latest = latest.group_by(d.incident).subquery()
+        newest = latest.group_by(d.incident).subquery()
         query = select(d.incident, d.doc).join(
-            latest, and_(d.incident == latest.c.incident, d.position == latest.c.position)
+            newest, and_(d.incident == newest.c.incident, d.position == newest.c.position)
         )
         return {r.incident: json.loads(zlib.decompress(r.doc)) for r in conn.execute(query)}
 
@@ -181,9 +181,15 @@ def board_at(
     return advance(log, saved, saved.nearest(position, at, incident), position, at)
 
 
+class Saves(Protocol):
+    """Where `advance` leaves checkpoints (`Checkpoints`, or nowhere)."""
+
+    def save(self, position: int, at: str, state: board.Board) -> None: ...
+
+
 def advance(
     log: CrisisLog,
-    saved: Checkpoints,
+    saved: Saves,
     moment: Moment,
     position: int | None = None,
     at: datetime | None = None,

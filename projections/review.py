@@ -3,7 +3,8 @@ moment, the pinned moments and the figures. The review page, its JSON and the
 printed report all read through here, so they cannot disagree.
 
 Steps of a replay are the lines of the timeline (one incident's, or the whole
-log's), the review's own pins left out: they change nothing on the board.
+log's), the review's own pins and the records (reports, extracts) left out: they change
+nothing on the board.
 
 Lines handed out here have residents' personal data opened (or listed as
 `removed` once erased); the figures need none of it.
@@ -25,7 +26,7 @@ from projections.store import ViewStore
 from projections.timeline import KINDS, Line, Timeline, opened
 
 Doc = dict[str, Any]
-STEPS = tuple(kind for kind in KINDS if kind != "review")
+STEPS = tuple(kind for kind in KINDS if kind not in ("review", "records"))
 
 
 class ReviewViews:

@@ -16,17 +16,18 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
+from eventsourcing.persistence import Notification
 from eventsourcing.postgres import PostgresApplicationRecorder
 
 from crisis.log import CrisisLog
 from projections.events import opened_event
 from projections.store import ViewMoved, ViewStore
-from projections.view import Doc, View
+from projections.view import Doc, Forgetting, Model, View
 from projections.views import VIEWS
 
 log = logging.getLogger(__name__)
@@ -69,10 +70,12 @@ class ViewRunner:
         self.caught_up = threading.Condition(self.lock)
         self.stalled: Poisoned | None = None
         self._pulling = threading.Lock()
-        self._listeners: list[Callable[[list[Change]], None]] = []
+        self._listeners: list[Callable[[list[Change]], object]] = []
+        self.position: int
+        self.model: Model
         self._reload()
 
-    def on_change(self, listener: Callable[[list[Change]], None]) -> None:
+    def on_change(self, listener: Callable[[list[Change]], object]) -> None:
         """Call `listener` with each saved batch of changes, in position order."""
         self._listeners.append(listener)
 
@@ -144,13 +147,13 @@ class ViewRunner:
                 with self.caught_up:
                     self.stalled = None
 
-    def _batches(self) -> Iterator[list[Any]]:
+    def _batches(self) -> Iterator[Sequence[Notification]]:
         while notifications := self.events.recorder.select_notifications(
             start=self.position + 1, limit=BATCH
         ):
             yield notifications
 
-    def _apply(self, notifications: list[Any]) -> None:
+    def _apply(self, notifications: Sequence[Notification]) -> None:
         self.events.vault.refresh()
         with self.lock:
             changed: dict[str, int] = {}
@@ -171,11 +174,13 @@ class ViewRunner:
             except Exception:
                 self._reload()
                 raise
-            forgets = getattr(self.model, "forgotten", None) is not None
+            forgetting = self.model if isinstance(self.model, Forgetting) else None
+            forgets = forgetting is not None and forgetting.forgotten is not None
             if self.view.after_save:
                 self.view.after_save(self.store, self.position, position, event, self.model)
+            if forgetting is not None:
+                forgetting.forgotten = None
             if forgets:
-                self.model.forgotten = None
                 changes = [replace(c, forgets=True) for c in changes]
             for step in ("settle", "shelve"):  # what was applied is saved
                 getattr(self.model, step, lambda: None)()

@@ -59,6 +59,7 @@ from crisis.privacy.model import Sealed, Vault
 from crisis.replies.model import ReplyLibrary
 from crisis.review.model import Review
 from crisis.rumours.model import Rumour, WatchList
+from crisis.sitreps.model import Sitreps
 from projections.replay import utc_iso
 from projections.store import ViewStore
 
@@ -78,6 +79,7 @@ KINDS = (
     "watch_list",
     "replies",
     "review",
+    "records",
     "channels",
 )
 
@@ -141,7 +143,9 @@ Builder = Callable[[Any, Items], Said]
 _BUILDERS: dict[type, tuple[str, Builder, tuple[str, ...]]] = {}
 
 
-def says(kind: str, *event_types: type, variants: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+def says(
+    kind: str, *event_types: type, variants: tuple[str, ...] = ()
+) -> Callable[[Builder], Builder]:
     """Register how events of these types read on the timeline."""
 
     def register(builder: Builder) -> Builder:
@@ -327,7 +331,7 @@ def _post_status(e: Post.Event, items: Items) -> Said:
 
 
 @says("post", Post.Retracted, Post.Discarded)
-def _post_dropped(e: Post.Event, items: Items) -> Said:
+def _post_dropped(e: Post.Retracted | Post.Discarded, items: Items) -> Said:
     post = items.get(e.originator_id)
     return {"post": post.get("label", ""), "reason": e.reason}, post.get("channel"), None
 
@@ -379,28 +383,8 @@ def _watch_started(e: WatchList.Event, items: Items) -> Said:
 
 
 @says("watch_list", WatchList.PhraseAdded, WatchList.PhraseRemoved)
-def _watch_phrase(e: WatchList.Event, items: Items) -> Said:
+def _watch_phrase(e: WatchList.PhraseAdded | WatchList.PhraseRemoved, items: Items) -> Said:
     return {"phrase": e.phrase}, None, None
-
-
-# Saved replies
-
-
-@says("replies", ReplyLibrary.Started)
-def _replies_started(e: ReplyLibrary.Event, items: Items) -> Said:
-    _new_item(items, e, "replies")
-    return {}, None, None
-
-
-@says("replies", ReplyLibrary.ReplySaved)
-def _reply_saved(e: ReplyLibrary.ReplySaved, items: Items) -> Said:
-    items.put(e.reply_id, {"label": e.title})
-    return {"title": e.title}, None, None
-
-
-@says("replies", ReplyLibrary.ReplyRemoved)
-def _reply_removed(e: ReplyLibrary.ReplyRemoved, items: Items) -> Said:
-    return {"title": _label(items, e.reply_id)}, None, None
 
 
 # Inquiries
@@ -430,7 +414,7 @@ def _inquiry_assigned(e: Inquiry.Assigned, items: Items) -> Said:
 
 
 @says("inquiry", Inquiry.HoldingReplySent, Inquiry.Answered)
-def _replied(e: Inquiry.Event, items: Items) -> Said:
+def _replied(e: Inquiry.HoldingReplySent | Inquiry.Answered, items: Items) -> Said:
     return _inquiry(e, items, text=_short(e.text), cites=len(getattr(e, "cites", [])))
 
 
@@ -477,13 +461,13 @@ def _library_started(e: ReplyLibrary.Event, items: Items) -> Said:
 
 
 @says("inquiry", ReplyLibrary.ReplySaved)
-def _reply_saved(e: ReplyLibrary.Event, items: Items) -> Said:
+def _reply_saved(e: ReplyLibrary.ReplySaved, items: Items) -> Said:
     items.put(e.reply_id, {"incident": str(e.incident_id), "label": _short(e.title)})
     return {"title": _short(e.title), "text": _short(e.text), "cites": len(e.cites)}, None, None
 
 
 @says("inquiry", ReplyLibrary.ReplyRemoved)
-def _reply_removed(e: ReplyLibrary.Event, items: Items) -> Said:
+def _reply_removed(e: ReplyLibrary.ReplyRemoved, items: Items) -> Said:
     return {"title": _label(items, e.reply_id)}, None, None
 
 
@@ -497,32 +481,69 @@ def _review_started(e: Review.Event, items: Items) -> Said:
 
 
 @says("review", Review.MomentPinned)
-def _pinned(e: Review.Event, items: Items) -> Said:
+def _pinned(e: Review.MomentPinned, items: Items) -> Said:
     return {"pinned": e.position, "note": e.note}, None, None
 
 
 @says("review", Review.PinRemoved)
-def _unpinned(e: Review.Event, items: Items) -> Said:
+def _unpinned(e: Review.PinRemoved, items: Items) -> Said:
     return {"pinned": e.position}, None, None
 
 
+# Records: situation reports drafted and issued, archive extracts taken. An
+# issued report's line carries the whole report (sections and frozen figures),
+# so reading the reports is reading these lines, and a replay at any position
+# shows the reports issued by then.
+
+
+@says("records", Sitreps.Started)
+def _sitreps_started(e: Any, items: Items) -> Said:
+    _new_item(items, e, "records")
+    return {}, None, None
+
+
+@says("records", Sitreps.DraftSaved)
+def _sitrep_draft(e: Any, items: Items) -> Said:
+    return _report(e), None, None
+
+
+@says("records", Sitreps.Issued)
+def _sitrep_issued(e: Any, items: Items) -> Said:
+    period = {"period_from": utc_iso(e.period_from), "period_to": utc_iso(e.period_to)}
+    return {**_report(e), **period, "figures": e.figures}, None, None
+
+
+@says("records", Sitreps.ArchiveExported)
+def _archive_exported(e: Any, items: Items) -> Said:
+    return {"at_position": e.position}, None, None
+
+
+def _report(e: Any) -> dict[str, Any]:
+    due = e.next_report_at
+    return {
+        "number": e.number,
+        "sections": dict(e.sections),
+        "next_report_at": utc_iso(due) if due else None,
+    }
+
+
 @says("channels", ChannelRegistry.Seeded)
-def _seeded(e: ChannelRegistry.Event, items: Items) -> Said:
+def _seeded(e: ChannelRegistry.Seeded, items: Items) -> Said:
     return {"count": len(e.channels)}, None, None
 
 
 @says("channels", ChannelRegistry.ChannelAdded)
-def _channel_added(e: ChannelRegistry.Event, items: Items) -> Said:
+def _channel_added(e: ChannelRegistry.ChannelAdded, items: Items) -> Said:
     return {"name": e.channel["name"]}, e.channel["key"], None
 
 
 @says("channels", ChannelRegistry.ChannelChanged)
-def _channel_changed(e: ChannelRegistry.Event, items: Items) -> Said:
+def _channel_changed(e: ChannelRegistry.ChannelChanged, items: Items) -> Said:
     return {"fields": ", ".join(sorted(e.changes))}, e.key, None
 
 
 @says("channels", ChannelRegistry.ChannelRetired)
-def _channel_retired(e: ChannelRegistry.Event, items: Items) -> Said:
+def _channel_retired(e: ChannelRegistry.ChannelRetired, items: Items) -> Said:
     return {"reason": e.reason}, e.key, None
 
 

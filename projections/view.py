@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 Doc = dict[str, Any]
 
 
 class Model(Protocol):
-    """May also have `forgotten` (the board does): set when applying events removed
-    personal data, so the runner drops older copies (checkpoints, buffered changes)."""
+    """May also be `Forgetting` (the board is)."""
 
     @property
     def rows(self) -> dict[str, Doc]:
@@ -26,6 +25,14 @@ class Model(Protocol):
     def apply(self, event: Any, position: int) -> Iterable[str]:
         """Apply one event; return the ids of the rows it changed."""
         ...
+
+
+@runtime_checkable
+class Forgetting(Protocol):
+    """A model that notes (`forgotten`, a time) when applying events removed personal
+    data, so the runner drops older copies (checkpoints, buffered changes)."""
+
+    forgotten: str | None
 
 
 @dataclass(frozen=True)

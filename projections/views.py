@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from projections import board, replay
+from projections import board, channels, replay
 from projections.store import ViewStore
 from projections.view import View
 
@@ -23,4 +23,4 @@ def _checkpoint(store: ViewStore, since: int, position: int, last: Any, state: A
         replay.Checkpoints(store).save(position, replay.utc_iso(last.at), state)
 
 
-VIEWS: list[View] = [replace(board.VIEW, after_save=_checkpoint)]
+VIEWS: list[View] = [replace(board.VIEW, after_save=_checkpoint), channels.VIEW]

@@ -11,8 +11,6 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
 
-from crisis.channels.service import list_channels
-from crisis.log import CrisisLog
 from web.texts import catalogue
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -25,10 +23,6 @@ class _Lenient(dict):
 
     def __missing__(self, key: str) -> str:
         return ""
-
-
-def channel_names(log: CrisisLog) -> dict[str, str]:
-    return {c.key: c.name for c in list_channels(log)}
 
 
 def describe(line: dict[str, Any], lang: str, channels: dict[str, str]) -> str:

@@ -27,8 +27,13 @@ QUEUE_SIZE = 256  # changes waiting for one client before it is dropped
 RECENT = 5000  # changes kept for clients that reconnect ...
 RECENT_BYTES = 32 * 1024 * 1024  # ... within this much memory
 
-RESYNC = object()
-Item = tuple[int, str] | object | None  # (position, message), RESYNC, or None: hang up
+
+class Resync:
+    """Queued for a client that fell behind: it is told to fetch a fresh board."""
+
+
+RESYNC = Resync()
+Item = tuple[int, str] | Resync | None  # (position, message), RESYNC, or None: hang up
 
 
 class Client:

@@ -7,9 +7,13 @@ from dataclasses import dataclass, field
 
 from access.accounts import Accounts
 from access.idempotency import IdempotencyKeys
+from access.keystore import KeyStore
 from access.policy import AccessPolicy
 from crisis.clock import Clock
 from crisis.log import CrisisLog
+from projections.channels import Channels
+from projections.public.view import PublicView
+from projections.review import ReviewViews
 from projections.runner import Projections, ViewRunner
 from projections.store import ViewStore
 from server.hub import Hub
@@ -18,13 +22,24 @@ from server.settings import Settings
 from server.webhook_secrets import WebhookSecrets
 
 
+def open_log(settings: Settings, clock: Clock | None = None) -> CrisisLog:
+    """The event log with its key store for residents' personal data, which
+    lives in the accounts database, outside the log (`crisis.privacy.model`)."""
+    return CrisisLog(settings.event_store_env, clock, vault=KeyStore(settings.accounts_url))
+
+
 @dataclass
 class Runtime:
+    """Built in one place (`open`) and handed to the routes (`api.deps.runtime`)."""
+
     settings: Settings
     log: CrisisLog
     accounts: Accounts
     projections: Projections
     hub: Hub
+    public: PublicView  # the public page's incidents, kept from the board's changes
+    review: ReviewViews  # the timeline and moments a reviewer reads
+    channels: Channels  # the channel list pages show
     retention: Retention = field(init=False)
     webhook_secrets: WebhookSecrets = field(init=False)
     idempotency: IdempotencyKeys = field(init=False)
@@ -42,10 +57,19 @@ class Runtime:
     def open(
         cls, settings: Settings, clock: Clock | None = None, policy: AccessPolicy | None = None
     ) -> Runtime:
-        log = CrisisLog(env=settings.event_store_env, clock=clock)
+        log = open_log(settings, clock)
         projections = Projections(log, ViewStore(settings.views_url))
-        hub = Hub(projections["board"], settings.stall_seconds)
-        return cls(settings, log, Accounts(settings.accounts_url, clock, policy), projections, hub)
+        board = projections["board"]
+        return cls(
+            settings,
+            log,
+            Accounts(settings.accounts_url, clock, policy),
+            projections,
+            Hub(board, settings.stall_seconds),
+            PublicView(board),
+            ReviewViews(log, projections.store),
+            Channels(projections["channels"]),
+        )
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         """Catch the read models up with the log, then follow it and push board
@@ -59,3 +83,4 @@ class Runtime:
         self.projections.stop()
         self.projections.store.close()
         self.log.close()
+        self.accounts.engine.dispose()

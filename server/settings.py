@@ -75,18 +75,15 @@ class Settings:
 
     @property
     def event_store_env(self) -> dict[str, str]:
-        """The event log's settings, with its key store for personal data in
-        the accounts database (outside the log, see `crisis.privacy.model`)."""
-        keys = {"KEY_STORE_URL": self.accounts_url}
-        if not self.on_postgres:
+        """The event log's settings (its key store is the accounts database's,
+        see `server.runtime.open_log`)."""
+        if self.database_url is None:
             return {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": str(self.data_dir / "events.sqlite"),
-                **keys,
             }
         url = urlsplit(self.database_url)
         return {
-            **keys,
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": url.path.lstrip("/"),
             "POSTGRES_HOST": url.hostname or "127.0.0.1",
@@ -100,7 +97,7 @@ class Settings:
         }
 
     def _sqlalchemy_url(self, sqlite_file: str) -> str:
-        if self.on_postgres:
+        if self.database_url is not None:
             url = "postgresql+psycopg://" + self.database_url.split("://", 1)[1]
             joiner = "&" if "?" in url else "?"
             return f"{url}{joiner}connect_timeout={CONNECT_TIMEOUT}"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -9,6 +9,10 @@ class Poster(Protocol):
     def ok(self, username: str, path: str, json: object = None) -> dict: ...
 
 
+class Reader(Poster, Protocol):
+    def get(self, username: str, path: str) -> Any: ...
+
+
 INCIDENT = {
     "kind": "boil-water notice",
     "title": "Kokevarsel for Grorud, Stovner og Alna",
@@ -47,7 +51,7 @@ def published_post(
     return post
 
 
-def every_event(api: Poster) -> list[str]:
+def every_event(api: Reader) -> list[str]:
     """Incidents taken through every kind of event there is, over the HTTP API,
     for tests that rebuild and compare the read models and for the board page.
     When you add an event kind, add a step here: tests/test_projections.py
@@ -65,6 +69,7 @@ def every_event(api: Poster) -> list[str]:
     _rumours_and_inquiries(api, incident, fact)
     _saved_replies_and_review(api, incident, fact)
     _personal_data(api, incident)
+    _records(api, incident)
     verified_fact(api, incident, "Vannverket spyler ledningsnettet.")  # waits for approval
     api.ok("comms", f"/api/incidents/{incident}/phase", {"phase": "monitoring"})
     other = open_incident(api, title="Storm i Nordstrand", department="bym", severity="moderate")
@@ -86,6 +91,15 @@ def _saved_replies_and_review(api: Poster, incident: str, fact: str) -> None:
     api.ok("reviewer", pins, {"position": position, "note": "Første ferdige svar."})
     api.ok("reviewer", f"{pins}/remove", {"position": position})
     api.ok("reviewer", pins, {"position": position, "note": "Tilbake på listen over øyeblikk."})
+
+
+def _records(api: Reader, incident: str) -> None:
+    """Sitreps: Started, DraftSaved, Issued; ArchiveExported (the zip download)."""
+    base = f"/api/incidents/{incident}/sitreps"
+    api.ok("comms", f"{base}/1", {"situation": "Kokevarsel gjelder."})
+    api.ok("comms", f"{base}/1/issue")
+    download = api.get("comms", f"/api/incidents/{incident}/archive")
+    assert download.status_code == 200, download.text
 
 
 def _personal_data(api: Poster, incident: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from crisis.channels import Channel
 from crisis.channels.model import REGISTRY_ID, ChannelRegistry
 from crisis.errors import NotFound, Refused
@@ -31,7 +33,14 @@ def list_channels(log: CrisisLog) -> list[Channel]:
     return list(registry(log).channels.values())
 
 
-def add_channel(log: CrisisLog, actor: Actor, *, version: int | None = None, **fields) -> Saved:
+def channel_names(log: CrisisLog) -> dict[str, str]:
+    """Channel key -> name, read from the log (the CLI; servers use `projections.channels`)."""
+    return {c.key: c.name for c in list_channels(log)}
+
+
+def add_channel(
+    log: CrisisLog, actor: Actor, *, version: int | None = None, **fields: Any
+) -> Saved:
     actor.require("configure_channels")
     channels = registry(log, version, actor.as_record())
     channels.add(Channel(**fields), by=actor.as_record(), at=log.clock.now())
@@ -39,7 +48,7 @@ def add_channel(log: CrisisLog, actor: Actor, *, version: int | None = None, **f
 
 
 def change_channel(
-    log: CrisisLog, actor: Actor, key: str, *, version: int | None = None, **changes
+    log: CrisisLog, actor: Actor, key: str, *, version: int | None = None, **changes: Any
 ) -> Saved:
     actor.require("configure_channels")
     channels = registry(log, version, actor.as_record())

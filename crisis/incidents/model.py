@@ -71,7 +71,7 @@ class Incident(Accountable):
         if not str(fields["title"]).strip():
             raise Refused("title_required")
         _require_areas(fields["areas"])
-        fields["areas"] = distinct_areas(fields["areas"])  # type: ignore[arg-type]
+        fields["areas"] = distinct_areas(fields["areas"])
         _require_severity(fields["severity"])
         if fields["phase"] not in OPENING_PHASES:
             raise Refused("opening_phase_invalid", phase=fields["phase"])

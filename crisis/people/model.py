@@ -69,6 +69,16 @@ PERMISSIONS: dict[str, set[Role]] = {
     # Post-incident review: reviewers look back; the staff who acted may look too.
     "review": {Role.REVIEWER, Role.ADMIN, Role.COMMS, Role.EDITOR},
     "pin_moment": {Role.REVIEWER},
+    # Records: situation reports are written and issued by comms; the crisis
+    # staff, departments and reviewers read them; comms and the administrator
+    # take archive extracts for journaling.
+    "draft_sitrep": _PUBLISHERS,
+    "issue_sitrep": _PUBLISHERS,
+    "view_sitrep": _STAFF,
+    "export_archive": _PUBLISHERS | {Role.ADMIN},
+    # The fact sheet: the front line's approved facts and replies; a department
+    # sees the sheets of the incidents it is part of (checked on the incident).
+    "view_fact_sheet": _STAFF,
 }
 
 # A department user (or a department's API token) acts only within its own department

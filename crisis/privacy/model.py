@@ -18,6 +18,8 @@ in the key store, so the log alone cannot tell whose inquiries they were.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -72,6 +74,13 @@ class SealedAsDict(Transcoding):
 
     def decode(self, data: dict[str, Any]) -> Sealed:
         return Sealed(UUID(data["item"]), data["part"], data.get("box"), data.get("plain"))
+
+
+def pseudonym(pepper: bytes, channel: str, handle: str) -> UUID:
+    """A person's subject id: the handle on the channel (spacing and case aside),
+    keyed with the vault's secret so the log alone cannot tell who it was."""
+    name = f"{channel}\n{' '.join(handle.split()).casefold()}".encode()
+    return UUID(bytes=hmac.new(pepper, name, hashlib.sha256).digest()[:16])
 
 
 class Vault(Protocol):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
 import orjson
 
@@ -258,7 +258,7 @@ class Board:
 
     def forgot(self, since: str) -> None:
         """Personal data received at `since` was removed (see `forgotten`)."""
-        if self.forgotten is None or _moment(since) < _moment(self.forgotten):
+        if self.forgotten is None or time_of(since) < time_of(self.forgotten):
             self.forgotten = since
 
     def incident_of(self, item: Doc) -> Doc:
@@ -309,8 +309,15 @@ def iso(at: datetime) -> str:
     return at.isoformat()
 
 
-def _moment(value: str) -> datetime:
-    return datetime.fromisoformat(value)
+@overload
+def time_of(value: str) -> datetime: ...
+@overload
+def time_of(value: None) -> None: ...
+@overload
+def time_of(value: str | None) -> datetime | None: ...
+def time_of(value: str | None) -> datetime | None:
+    """A time as the read models store it (ISO 8601), or None for none yet."""
+    return datetime.fromisoformat(value) if value else None
 
 
 def person(by: dict) -> str:

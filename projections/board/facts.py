@@ -22,7 +22,7 @@ parts add theirs) is left out of `follow_up` and not flagged again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from crisis.facts.model import Fact
 from projections.board import ITEM_PARTS, Board, Doc, handles, iso, item_part, person
@@ -127,7 +127,13 @@ def refresh_follow_up(incident: Doc) -> None:
     )
 
 
-def _flag(board: Board, fact: Doc, e: Fact.Event, change: str, stale) -> Doc:  # type: ignore[no-untyped-def]
+def _flag(
+    board: Board,
+    fact: Doc,
+    e: Fact.Corrected | Fact.Withdrawn,
+    change: str,
+    stale: Callable[[int], bool],
+) -> Doc:
     incident = board.incident_of(fact)
     entry = {
         "fact": fact["id"],

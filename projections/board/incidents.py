@@ -19,7 +19,7 @@ from projections.board import Board, Doc, handles, iso, person
 
 @handles(Incident.Opened)
 def opened(board: Board, e: Incident.Opened) -> Doc:
-    doc = {
+    doc: Doc = {
         "id": str(e.originator_id),
         "kind": e.kind,
         "title": e.title,

@@ -40,7 +40,7 @@ from typing import Any
 
 from crisis.inquiries.model import NO_ANSWER_NEEDED, NORMAL_PRIORITY, Inquiry
 from crisis.sla import AT_RISK, BREACHED, DEFAULT_CRISIS_TARGET_MINUTES, Policy, sla_state
-from projections.board import Board, Doc, handles, iso, item_part, person
+from projections.board import Board, Doc, handles, iso, item_part, person, time_of
 from projections.board.facts import citations
 
 PART = item_part("inquiries")
@@ -197,12 +197,12 @@ def inquiry_sla(item: Doc, policy: Policy, now: datetime) -> Doc | None:
     answer (only an answer, referral or removal stops it). None if no answer is owed."""
     if not needs_answer(item):
         return None
-    received = _at(item["received_at"])
+    received = time_of(item["received_at"])
     return {
         "first_response": sla_state(
-            received, _at(item["first_response_at"]), now, policy
+            received, time_of(item["first_response_at"]), now, policy
         ).as_dict(),
-        "answer": sla_state(received, _at(item["closed_at"]), now, policy).as_dict(),
+        "answer": sla_state(received, time_of(item["closed_at"]), now, policy).as_dict(),
     }
 
 
@@ -229,7 +229,7 @@ def due_for_erasure(incident: Doc, now: datetime, days: int) -> Iterator[str]:
     closed at least `days` ago, and they are neither archive-worthy nor erased."""
     if incident["phase"] != "closed" or not incident["phases"]:
         return
-    if now < _at(incident["phases"][-1]["at"]) + timedelta(days=days):
+    if now < time_of(incident["phases"][-1]["at"]) + timedelta(days=days):
         return
     for item in incident.get(PART, {}).values():
         if not item["archive_worthy"] and item["erased"] is None:
@@ -243,7 +243,7 @@ def load_per_channel(incident: Doc, now: datetime) -> dict[str, Doc]:
     policy = policy_of(incident)
     load: dict[str, Doc] = {}
     for item in incident.get(PART, {}).values():
-        received = _at(item["received_at"])
+        received = time_of(item["received_at"])
         if received > now:
             continue
         channel = load.setdefault(item["channel"], _empty())
@@ -254,14 +254,14 @@ def load_per_channel(incident: Doc, now: datetime) -> dict[str, Doc]:
         if in_backlog(item):
             channel["backlog"] += 1
             oldest = channel["oldest_waiting_at"]
-            if oldest is None or received < _at(oldest):
+            if oldest is None or received < time_of(oldest):
                 channel["oldest_waiting_at"] = item["received_at"]
             state = sla_state(received, None, now, policy).state
             if state in (AT_RISK, BREACHED):
                 channel[state] += 1
     for channel in load.values():
         if channel["oldest_waiting_at"]:
-            waited = now - _at(channel["oldest_waiting_at"])
+            waited = now - time_of(channel["oldest_waiting_at"])
             channel["oldest_waiting_minutes"] = round(waited.total_seconds() / 60, 1)
     return load
 
@@ -279,7 +279,3 @@ def _empty() -> Doc:
         "referred": 0,
         "moderated": 0,
     }
-
-
-def _at(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None

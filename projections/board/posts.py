@@ -2,7 +2,9 @@
 
 Post item fields: channel, text, status, cites [{"fact", "revision"}],
 links_to (the website post it builds on), drafted_by, approved_by,
-published_at, updated_at, and
+published_at, updated_at,
+  issued: {"severity", "areas"} the incident's as the post was published
+          (a CAP message keeps them, whatever changes later), and
   warnings: [{"code", "params"}]  the guidelines' advice given at drafting
                                   (texts in the catalogue's `warnings` section)
   corrects: id of the retracted post this apology corrects, or null
@@ -53,7 +55,9 @@ def approved(board: Board, e: Post.Approved) -> Doc:
 
 @handles(Post.Published)
 def published(board: Board, e: Post.Published) -> Doc:
-    return _set(board, e, status="published", published_at=iso(e.at))
+    incident = board.incident_of(board.item(PART, e))
+    issued = {"severity": incident["severity"], "areas": list(incident["areas"])}
+    return _set(board, e, status="published", published_at=iso(e.at), issued=issued)
 
 
 @handles(Post.Retracted)
@@ -74,7 +78,7 @@ def _set(board: Board, e: Post.Event, **fields: object) -> Doc:
     return incident
 
 
-def _why(e: Post.Event) -> Doc:
+def _why(e: Post.Retracted | Post.Discarded) -> Doc:
     return {"reason": e.reason, "by": person(e.by), "at": iso(e.at)}
 
 

@@ -108,7 +108,7 @@ def closed(board: Board, e: Rumour.Closed) -> Doc:
 
 
 @handles(WatchList.PhraseAdded, WatchList.PhraseRemoved)
-def watch_list_changed(board: Board, e: WatchList.Event) -> Doc:
+def watch_list_changed(board: Board, e: WatchList.PhraseAdded | WatchList.PhraseRemoved) -> Doc:
     incident = board.incidents[str(e.incident_id)]
     phrases = incident.setdefault("watch_list", [])
     if isinstance(e, WatchList.PhraseAdded):

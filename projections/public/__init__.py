@@ -46,7 +46,7 @@ def public_incident(doc: Doc) -> Doc | None:
     phases = doc.get("phases") or [{"phase": doc["phase"], "at": doc["opened_at"]}]
     updates = [_update(p) for p in reversed(issued) if _visible(p)]
     facts = _facts(doc)
-    messages = _messages(doc["id"], issued, phases)
+    messages = _messages(doc, issued, phases)
     return {
         "id": doc["id"],
         "title": doc["title"],
@@ -109,11 +109,18 @@ def _facts(doc: Doc) -> list[Doc]:
     ]
 
 
-def _messages(incident_id: str, issued: list[Doc], phases: list[Doc]) -> list[Doc]:
+def _messages(doc: Doc, issued: list[Doc], phases: list[Doc]) -> list[Doc]:
     """The CAP message history: the first published website post is the Alert,
     each later one (an apology included) an Update, and each entry into a
-    resolved phase an all-clear Update; each references all before it."""
-    steps = [(moment(p["published_at"]), 0, p) for p in issued]
+    resolved phase an all-clear Update; each references all before it.
+
+    A message keeps the severity and areas it was issued with (an all-clear,
+    those of the message before it): a sent message never changes."""
+    incident_id = doc["id"]
+    live = {"severity": doc["severity"], "areas": list(doc["areas"])}
+    steps: list[tuple[datetime, int, Doc | int]] = [
+        (moment(p["published_at"]), 0, p) for p in issued
+    ]
     for n, phase in enumerate(phases):
         entering = phase["phase"] in CLEARED and (n == 0 or phases[n - 1]["phase"] not in CLEARED)
         if entering:
@@ -122,7 +129,7 @@ def _messages(incident_id: str, issued: list[Doc], phases: list[Doc]) -> list[Do
     for at, _, step in sorted(steps, key=lambda s: s[:2]):
         if isinstance(step, int) and not messages:
             continue  # nothing was issued yet, so there is nothing to clear
-        message = {
+        message: Doc = {
             "type": "Update" if messages else "Alert",
             "sent": cap_time(at),
             "phase": _phase_at(phases, at),
@@ -130,6 +137,8 @@ def _messages(incident_id: str, issued: list[Doc], phases: list[Doc]) -> list[Do
         }
         if isinstance(step, int):
             message |= {
+                "severity": messages[-1]["severity"],
+                "areas": messages[-1]["areas"],
                 "identifier": f"{incident_id}-clear-{step}",
                 "kind": "all_clear",
                 "text": None,
@@ -137,6 +146,7 @@ def _messages(incident_id: str, issued: list[Doc], phases: list[Doc]) -> list[Do
             }
         else:
             visible = _visible(step)
+            message |= step.get("issued") or live  # posts published before `issued` was kept
             message |= {
                 "identifier": f"{incident_id}-post-{step['id']}",
                 "kind": "correction" if step.get("corrects") else "notice",

@@ -85,7 +85,7 @@ class _LinkAttributes(BaseEntryExtension):
 
     links: Sequence[dict] = ()  # set per entry
 
-    def extend_atom(self, entry):  # type: ignore[no-untyped-def]
+    def extend_atom(self, entry: etree._Element) -> etree._Element:
         elements = [el for el in entry if etree.QName(el).localname == "link"]
         for element, link in zip(elements, self.links, strict=False):
             element.attrib.update({k: v for k, v in link.items() if k != "href"})

@@ -110,7 +110,7 @@ def _info(
         parts.append(E.responseType("AllClear"))
     parts += [
         E.urgency("Past" if clear else URGENCY[message["phase"]]),
-        E.severity("Minor" if clear else SEVERITY[incident["severity"]]),
+        E.severity("Minor" if clear else SEVERITY[message["severity"]]),
         E.certainty("Observed"),
         E.senderName(f"{publisher.name}, {t['editor_office']}"),
         E.headline(headline),
@@ -118,5 +118,5 @@ def _info(
         E.instruction(instruction),
         E.web(web),
     ]
-    parts += [E.area(E.areaDesc(area)) for area in incident["areas"]]
+    parts += [E.area(E.areaDesc(area)) for area in message["areas"]]
     return E.info(*parts)

@@ -23,6 +23,7 @@ from crisis.inquiries.service import Message, receive_delivery, receive_inquiry
 from crisis.log import CrisisLog
 from crisis.privacy.model import TEXT
 from projections.store import ViewStore
+from server.runtime import open_log
 from tests import flow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,7 +42,7 @@ def _messages(incident, n: int, prefix: str = "m") -> list[Message]:
     ]
 
 
-def test_a_batch_of_inquiries_costs_one_key_store_transaction(log, people):
+def test_a_batch_of_inquiries_costs_one_key_store_transaction(log, people, settings):
     incident = flow.incident(log, people)
     commits = _commits(log)
     intake = receive_delivery(log, "facebook", _messages(incident, 40))
@@ -52,7 +53,7 @@ def test_a_batch_of_inquiries_costs_one_key_store_transaction(log, people):
     )
     assert len(commits) == 2
     # Every inquiry opens with the key the store holds, in a process that never sealed it.
-    other = CrisisLog(env=log.env)
+    other = open_log(settings)
     try:
         for i, (_, inquiry_id, _) in enumerate(intake.results):
             inquiry = other.load(Inquiry, inquiry_id)
@@ -76,20 +77,20 @@ def _received(log: CrisisLog, incident, message: Message, text: str) -> Inquiry:
     )
 
 
-def test_a_key_stored_meanwhile_is_adopted(log, people):
+def test_a_key_stored_meanwhile_is_adopted(log, people, settings):
     """Sealed here; meanwhile another process stored the key of the same
     message (and crashed before its event): the event is sealed again under
     the stored key, so it opens everywhere."""
     incident = flow.incident(log, people)
     (message,) = _messages(incident, 1)
     inquiry = _received(log, incident, message, "Hemmelig")
-    other = CrisisLog(env=log.env)
+    other = open_log(settings)
     try:
         other.vault.keep(_received(other, incident, message, "Annet").collect_events())
     finally:
         other.close()
     log.record(inquiry)
-    fresh = CrisisLog(env=log.env)
+    fresh = open_log(settings)
     try:
         assert fresh.vault.open(fresh.load(Inquiry, inquiry.id).text) == "Hemmelig"
     finally:
@@ -100,11 +101,11 @@ CRASHING = """
 import os, signal, sys, uuid
 from sqlalchemy import event
 from crisis.inquiries.service import Message, receive_delivery
-from crisis.log import CrisisLog
+from server.runtime import open_log
 from server.settings import Settings
 
 settings = Settings.from_env(sys.argv[1], sys.argv[2] or None)
-log = CrisisLog(env=settings.event_store_env)
+log = open_log(settings)
 # Killed the moment the keys are committed (their connection goes back to the
 # pool), before the events' transaction.
 committed = []
@@ -144,7 +145,7 @@ def test_a_crash_between_keys_and_events_leaves_no_event_without_its_key(log, pe
     # The delivery again: every event lands and opens with the key already stored.
     intake = receive_delivery(log, "facebook", _messages(incident, 20))
     assert intake.accepted == 20
-    fresh = CrisisLog(env=log.env)
+    fresh = open_log(settings)
     try:
         for i, inquiry_id in enumerate(ids):
             text = fresh.load(Inquiry, inquiry_id).text

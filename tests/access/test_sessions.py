@@ -9,7 +9,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from api.app import create_app
 from tests import scenario
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 
 JSON_CALL = {"X-Requested-With": "crisis"}
 

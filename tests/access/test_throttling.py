@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 
 from access.policy import AccessPolicy
 from api.app import create_app
-from tests.conftest import PASSWORD, Api
+from tests.fixtures.servers import Api
+from tests.fixtures.users import PASSWORD
 
 
 def attempt(api, username, password="wrong-password", address=None):

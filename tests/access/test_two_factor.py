@@ -8,7 +8,7 @@ import re
 import pyotp
 import pytest
 
-from tests.conftest import PASSWORD, TOTP_SECRETS
+from tests.fixtures.users import PASSWORD, TOTP_SECRETS
 
 
 def token_response(api, username, totp=None):

@@ -162,7 +162,9 @@ def test_cookie_login_needs_csrf_header_for_changes(api):
 
 
 def test_health_and_openapi_document_every_command(api):
-    assert api.client.get("/healthz").json()["status"] == "ok"
+    health = api.client.get("/healthz").json()
+    assert (health["status"], health["problems"]) == ("ok", [])
+    assert {v["behind"] for v in health["projections"].values()} == {0}
     paths = api.client.get("/openapi.json").json()["paths"]
     for path in (
         "/api/incidents",

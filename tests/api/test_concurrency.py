@@ -13,8 +13,7 @@ import httpx
 import pytest
 
 from crisis.facts.model import Fact
-from crisis.log import CrisisLog
-from server.settings import Settings
+from server.runtime import open_log
 from tests import scenario
 
 
@@ -36,7 +35,7 @@ def at_once(server, calls):
 
 
 def stored(server, fact_id) -> Fact:
-    log = CrisisLog(env=Settings.from_env(server.data_dir, server.database_url).event_store_env)
+    log = open_log(server.settings)
     try:
         return log.repository.get(UUID(fact_id))
     finally:

@@ -13,7 +13,7 @@ from access.idempotency import LEASE
 from access.schema import idempotency_keys
 from api.app import create_app
 from tests import scenario
-from tests.conftest import Api
+from tests.fixtures.servers import Api
 
 
 def post(api: Api, user: str, path: str, body: dict, key: str | None):

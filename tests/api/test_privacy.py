@@ -22,7 +22,7 @@ from projections.replay import board_at
 from projections.store import ViewStore
 from tests import flow, scenario
 from tests.api.test_api import refused
-from tests.conftest import store_options
+from tests.fixtures.stores import store_options
 
 HANDLE = "@sigrid.hemmelig"
 TEXT_SAID = "Jeg har diabetes og lurer på om insulinet tåler kokt vann"

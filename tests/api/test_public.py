@@ -14,7 +14,7 @@ from lxml import etree
 from api.public import render, where_to_ask
 from projections.public import Publisher, atom, cap, public_incident
 from tests import scenario
-from tests.conftest import USERS
+from tests.fixtures.users import USERS
 from web.texts import catalogue
 
 CAP_XSD = xmlschema.XMLSchema(Path(__file__).parent.parent / "standards" / "CAP-v1.2.xsd")
@@ -404,7 +404,7 @@ def test_a_retracted_post_is_withheld_and_its_apology_shown(api, clock):
             "public/incident.html",
             "nb",
             i=public,
-            channels=where_to_ask(api.client.app.state.runtime.log, "nb"),
+            channels=where_to_ask(api.client.app.state.runtime.channels.all(), "nb"),
         ),
         "updates": atom.updates([public], feed, pub, texts["nb"]).decode(),
         "cap feed": atom.cap([public], feed, pub, texts["nb"]).decode(),
@@ -426,3 +426,22 @@ def test_a_retracted_post_is_withheld_and_its_apology_shown(api, clock):
     assert text(xml, "msgType") == "Update"
     assert text(xml, "references") == f"oslo.kommune.no,{alert['identifier']},{alert['sent']}"
     assert text(xml.find("c:info", CAP), "headline").startswith("Rettelse: ")
+
+
+def test_a_cap_message_keeps_what_it_was_issued_with(api, clock):
+    incident = scenario.open_incident(api)  # severe, in Grorud, Stovner and Alna
+    fact = scenario.approved_fact(api, incident)
+    publish_notice(api, incident, "Kok vannet.", [fact])
+    clock.advance(minutes=30)
+    api.ok("comms", f"/api/incidents/{incident}/severity", {"severity": "extreme"})
+    api.ok("comms", f"/api/incidents/{incident}/areas", {"areas": ["Furuset"]})
+    publish_notice(api, incident, "Nå også Furuset.", [fact])
+    links = cap_links(get(api, f"/public/incidents/{incident}/cap.atom").text)
+    first, second = (valid_cap(get(api, link).text) for link in reversed(links))
+
+    def issued(alert: etree._Element) -> tuple[str, list[str]]:
+        severity = alert.findtext("c:info/c:severity", namespaces=CAP)
+        return severity, [a.text for a in alert.iterfind("c:info/c:area/c:areaDesc", CAP)]
+
+    assert issued(first) == ("Severe", scenario.INCIDENT["areas"])
+    assert issued(second) == ("Extreme", ["Furuset"])

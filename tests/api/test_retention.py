@@ -13,13 +13,13 @@ from crisis.errors import Forbidden, Refused
 from crisis.incidents.service import change_phase
 from crisis.inquiries.model import Inquiry
 from crisis.inquiries.service import receive_inquiry, set_archive_worthy
-from crisis.log import CrisisLog
 from crisis.privacy.service import RETENTION, expire_inquiries
 from projections.replay import board_at
 from projections.store import ViewStore
+from server.runtime import open_log
 from server.settings import Settings
 from tests import flow, scenario
-from tests.conftest import store_options
+from tests.fixtures.stores import store_options
 from tests.flow import refuses
 
 
@@ -131,7 +131,7 @@ def test_retention_days_come_from_the_environment(tmp_path, monkeypatch):
 def test_retention_command_erases_what_is_due(settings, people, capsys):
     """Events from 2025, the command run with today's clock."""
     long_ago = ManualClock(datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
-    log = CrisisLog(env=settings.event_store_env, clock=long_ago)
+    log = open_log(settings, long_ago)
     try:
         incident = flow.incident(log, people)
         body = {"incident_id": incident, "channel": "facebook", "handle": "@gamle", "text": "Hjelp"}
@@ -146,7 +146,7 @@ def test_retention_command_erases_what_is_due(settings, people, capsys):
     assert main(["retention", *folder]) == 0
     assert "erased the personal data of 1 inquiries (90 days" in capsys.readouterr().out
 
-    log, store = CrisisLog(env=settings.event_store_env), ViewStore(settings.views_url)
+    log, store = open_log(settings), ViewStore(settings.views_url)
     try:
         item = board_at(log, store).board.incidents[str(incident)]["inquiries"][str(inquiry)]
     finally:

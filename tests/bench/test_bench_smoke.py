@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.__main__ import NAMES, TINY, _group, measure
-from tests.conftest import STORE
+from tests.fixtures.stores import STORE
 
 
 def test_every_benchmark_runs_and_produces_its_figures_without_errors(tmp_path: Path) -> None:

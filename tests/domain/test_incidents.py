@@ -11,7 +11,7 @@ import pytest
 from crisis.errors import Conflict, Forbidden, Refused
 from crisis.facts.service import correct_fact, submit_fact
 from crisis.incidents import service
-from crisis.log import CrisisLog
+from server.runtime import open_log
 from tests import flow
 from tests.flow import refuses
 
@@ -270,7 +270,7 @@ def test_events_stored_before_v2_still_load(log, people, settings, clock):
             )
     db.commit()
     db.close()
-    fresh = CrisisLog(env=settings.event_store_env, clock=clock)
+    fresh = open_log(settings, clock)
     try:
         assert fresh.repository.get(incident).phase == "active"
         assert fresh.repository.get(post).revisions == [1]

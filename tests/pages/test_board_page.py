@@ -15,7 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from crisis.facts.service import submit_fact
-from crisis.log import CrisisLog
+from server.runtime import open_log
 from tests import scenario
 from tests.browser import WCAG_21_AA, log_in, serious
 
@@ -423,7 +423,7 @@ def test_the_page_reconnects_and_resumes_without_gaps(server, page, people):
     server.stop()  # the server goes away; events are written while it is down
     expect(page.locator("#connection")).to_have_attribute("data-state", "closed")
     expect(page.locator("#connection")).to_have_text("Frakoblet, prøver igjen …")
-    log = CrisisLog(env=server.settings.event_store_env)
+    log = open_log(server.settings)
     offline = submit_fact(
         log, people["vav"], incident_id=UUID(incident), text="Skrevet mens serveren var nede"
     )

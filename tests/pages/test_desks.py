@@ -15,7 +15,8 @@ from playwright.sync_api import Page, expect
 from server.settings import Settings
 from tests import scenario
 from tests.browser import log_in
-from tests.conftest import Server, copy_users, free_port
+from tests.fixtures.servers import Server, free_port
+from tests.fixtures.users import copy_users
 from tests.pages.test_public_pages import WCAG_21_AA, serious
 
 SHOTS = Path(__file__).resolve().parent.parent / "screenshots"

@@ -10,7 +10,7 @@ from fastapi import routing
 from playwright.sync_api import expect
 
 from tests.browser import log_in
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 
 
 def _get_paths(app) -> list[str]:
@@ -109,3 +109,11 @@ def test_admin_issues_a_token_in_the_browser(server, page):
     page.get_by_role("button", name="Fjern tilgang: vav").click()
     expect(page.locator("tr[data-user='vav']")).to_have_attribute("data-active", "no")
     assert violations == []
+
+
+def test_head_of_the_front_page_answers_as_get_does(api):
+    """Uptime checks and load balancers ask with HEAD."""
+    anonymous = api.client.head("/", follow_redirects=False)
+    assert anonymous.status_code == 303 and anonymous.headers["location"] == "/login"
+    headers = {"Authorization": f"Bearer {api.token('comms')}"}
+    assert api.client.head("/", headers=headers).status_code == 200

@@ -20,14 +20,14 @@ from eventsourcing.domain import Aggregate, DomainEvent
 import crisis
 from crisis.facts.service import submit_fact
 from crisis.incidents.service import open_incident
-from crisis.log import CrisisLog
 from projections import board
 from projections.runner import Projections
 from projections.store import Stored, ViewMoved, ViewStore
 from projections.view import View
+from server.runtime import open_log
 from server.settings import Settings
 from tests import scenario
-from tests.conftest import store_options
+from tests.fixtures.stores import store_options
 from tests.scenario import INCIDENT
 
 
@@ -67,7 +67,7 @@ def every_event_kind() -> set[str]:
 
 
 def logged_kinds(settings: Settings) -> set[str]:
-    events = CrisisLog(env=settings.event_store_env)
+    events = open_log(settings)
     try:
         return {n.topic for n in events.recorder.select_notifications(start=1, limit=10**6)}
     finally:

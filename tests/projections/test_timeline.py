@@ -31,7 +31,8 @@ def event_classes() -> list[type]:
     for module in pkgutil.walk_packages(crisis.__path__, "crisis."):
         importlib.import_module(module.name)
     found = []
-    for aggregate in _subclasses(Aggregate):
+    domain = (a for a in _subclasses(Aggregate) if a.__module__.startswith("crisis."))
+    for aggregate in domain:
         for name, member in vars(aggregate).items():
             if (
                 inspect.isclass(member)

@@ -10,9 +10,11 @@ import sys
 from pathlib import Path
 
 import httpx
+import pyotp
 
-from api.cli import DEMO_MARKER, main
-from tests.conftest import Server, free_port
+from api.cli import DEMO_MARKER, main, totp_command
+from api.demo import DEMO_TOTP_SECRETS
+from tests.fixtures.servers import Server, free_port
 from tests.servers.mounts import tmpfs
 
 
@@ -89,3 +91,12 @@ def test_serve_refuses_to_start_with_a_broken_secrets_file(tmp_path: Path) -> No
     assert done.returncode == 2
     assert "shorter than 32 bytes" in done.stderr and "too-short" not in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_demo_prints_a_totp_command_that_works_as_printed() -> None:
+    secret = DEMO_TOTP_SECRETS["editor"]
+    command = totp_command(secret)
+    assert command.startswith((".venv/bin/python ", sys.executable))
+    printed = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=60)
+    assert printed.returncode == 0, printed.stderr
+    assert pyotp.TOTP(secret).verify(printed.stdout.strip(), valid_window=1)

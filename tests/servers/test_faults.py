@@ -21,7 +21,9 @@ import pytest
 
 from server.settings import Settings
 from tests import scenario
-from tests.conftest import ADMIN_URL, Server, copy_users, free_port, fresh_postgres
+from tests.fixtures.servers import Server, free_port
+from tests.fixtures.stores import ADMIN_URL, fresh_postgres
+from tests.fixtures.users import copy_users
 from tests.servers.mounts import tmpfs
 
 TEXT = "Vannprøven fra høydebassenget viser E. coli. " * 100  # about 4.5 KB per fact
@@ -211,6 +213,8 @@ def test_a_database_that_refuses_connections_answers_503(on_postgres) -> None:
     unhealthy = health(srv)
     assert unhealthy.status_code == 503
     assert unhealthy.json()["code"] in ("store_unreachable", "store_unavailable")
+    for answer in (refused, unhealthy):  # a sentence of ours, not the driver's error
+        assert "accepting connections" not in answer.text and "psycopg" not in answer.text
 
     allow_connections(dbname, True)
     until_accepted(client, "after the outage")

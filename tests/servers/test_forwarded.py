@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import Server, free_port
+from tests.fixtures.servers import Server, free_port
 
 
 @pytest.fixture

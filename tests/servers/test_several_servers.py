@@ -14,7 +14,8 @@ import websockets
 from projections import board
 from server.settings import Settings
 from tests import scenario
-from tests.conftest import Server, copy_users, free_port
+from tests.fixtures.servers import Server, free_port
+from tests.fixtures.users import copy_users
 
 
 @pytest.fixture
@@ -65,8 +66,13 @@ def test_read_model_rows_are_written_once_per_database(two_servers, postgres_url
         scenario.approved_fact(second if n % 2 else first, incident, f"Fakta {n}")
     engine = sqlalchemy.create_engine(Settings.from_env("/tmp", postgres_url).views_url)
     with engine.connect() as conn:
-        tracked = conn.execute(sqlalchemy.text("select position from view_tracking")).scalar_one()
-        found = conn.execute(sqlalchemy.text("select id, doc from view_rows")).all()
+        view = {"view": "board"}
+        tracked = conn.execute(
+            sqlalchemy.text("select position from view_tracking where view = :view"), view
+        ).scalar_one()
+        found = conn.execute(
+            sqlalchemy.text("select id, doc from view_rows where view = :view"), view
+        ).all()
     engine.dispose()
     rows = {key: json.loads(doc) for key, doc in found}
     headers = {"Authorization": f"Bearer {first.token('comms')}"}
