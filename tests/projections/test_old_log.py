@@ -59,10 +59,13 @@ def _decoded(row: dict) -> dict:
 
 def as_kept(rows: dict, kept: dict) -> dict:
     """The board's rows as whole incident docs, as layout 7 kept them: without
-    the load per channel (layout 8 keeps it) and without the empty parts it left out."""
+    the load per channel (layout 8 keeps it), without the empty parts it left out,
+    and without what a published post issued (kept since CAP messages are frozen)."""
     docs = board.assemble(rows.items())
     for incident, doc in docs.items():
         del doc[board.LOAD]
+        for post in doc["posts"].values():
+            post.pop("issued", None)
         for part in board.row_kinds():
             if part in doc and not doc[part] and part not in kept.get(incident, {}):
                 del doc[part]
