@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.faults import RETRY_AFTER, STORE_FAULTS, StoreHealth, fault_code
+from api.validation import describe
 from crisis.errors import CrisisError
 from web.texts import error_text, pick_language
 
@@ -78,10 +79,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()
-        )
-        return _reply(request, 422, "invalid_input", problems=problems)
+        lang = pick_language(request.headers.get("accept-language"), request.cookies.get("lang"))
+        return _reply(request, 422, "invalid_input", problems=describe(exc.errors(), lang))
 
 
 async def store_fault(request: Request, exc: Exception) -> JSONResponse:

@@ -9,8 +9,11 @@ import os
 
 import pytest
 
-from tests.fixtures.stores import STORE
-from tests.fixtures.users import PASSWORD
+# The fixture modules hold asserts too; rewrite them before the imports below load them.
+pytest.register_assert_rewrite("tests.fixtures", "tests.browser")
+
+from tests.fixtures.stores import STORE  # noqa: E402
+from tests.fixtures.users import PASSWORD  # noqa: E402
 
 os.environ.setdefault("CRISIS_DEMO_PASSWORD", PASSWORD)
 

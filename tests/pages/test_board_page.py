@@ -159,7 +159,7 @@ def test_text_from_anyone_is_shown_as_text(server, page, dialogs):
             shown.to_have_text(HOSTILE) if exact else shown.to_contain_text(HOSTILE)
     expect(page.locator("#overview a").filter(has_text=HOSTILE)).not_to_have_count(0)
     expect(page.locator("[data-section='working'] q").filter(has_text=HOSTILE)).not_to_have_count(0)
-    assert page.locator("main img").count() == 0
+    assert page.locator("main img:not([src^='/charts/'])").count() == 0  # only our own charts
     assert dialogs == []
 
 
@@ -271,7 +271,7 @@ def test_every_part_of_an_incident_is_shown(server, page, dialogs):
     kari = section(page, boil, "working").locator("[data-person='Kari Kommunikasjon']")
     expect(kari).to_contain_text("fordelte en henvendelse")
     expect(kari.locator("[data-field='assigned']")).to_have_text(
-        "Ansvarlig for 1 åpne henvendelser: Gjelder kokevarselet Furuset?"
+        "Ansvarlig for 1 åpen henvendelse: Gjelder kokevarselet Furuset?"
     )
     expect(section(page, boil, "working").locator("[data-person='Vera Vann']")).to_contain_text(
         "virksomhet"

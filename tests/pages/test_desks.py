@@ -294,11 +294,11 @@ def test_compose_for_several_channels_with_counts_warnings_and_refusals(desks, p
         "Kok vannet. https://www.oslo.kommune.no/kokevarsel"
     )
 
-    page.get_by_role("button", name="Lag utkast").click()
+    page.get_by_role("button", name="Send til godkjenning").click()
     expect(page.locator("#notice")).to_contain_text("«Jeg tror» er ikke et svar")
     expect(page.locator("#posts [data-post]")).to_have_count(0)
     page.locator("#compose-facts").get_by_label("Kok vannet i minst ett minutt.").check()
-    page.get_by_role("button", name="Lag utkast").click()
+    page.get_by_role("button", name="Send til godkjenning").click()
     expect(page.locator("#status")).to_have_text(
         "Utkast laget for Nettsiden. Utkast laget for X. Utkast laget for SMS-varsel."
     )
@@ -312,8 +312,8 @@ def test_compose_for_several_channels_with_counts_warnings_and_refusals(desks, p
         card.get_by_role("button", name="Godkjenn").click()
         expect(card).to_have_attribute("data-status", "approved")
     x = page.locator("#posts [data-channel='x']")
-    x.get_by_role("button", name="Publiser").click()
-    expect(page.locator("#notice")).to_contain_text("publiseres først på kommunens nettside")
+    expect(x).to_contain_text("Kan publiseres når nettsideinnlegget er publisert.")
+    expect(x.get_by_role("button", name="Publiser")).to_have_count(0)  # the website first
     page.locator("#posts [data-channel='website']").get_by_role("button", name="Publiser").click()
     expect(page.locator("#posts [data-channel='website']")).to_have_attribute(
         "data-status", "published"
@@ -329,7 +329,7 @@ def test_rumour_desk_from_sighting_to_closing(desks, page):
     open_desk(page, desks, "comms", "/desks/rumours", incident)
 
     page.get_by_label("Påstand").fill("Vannet er giftig selv etter koking.")
-    page.get_by_label("Sett i kanal eller sted").first.fill("facebook")
+    page.get_by_label("Sett i kanal eller sted").first.select_option("facebook")
     page.get_by_label("Hvor (gruppe, tråd eller side)").first.fill("Grorud-gruppa")
     page.get_by_label("Anslått rekkevidde").first.fill("500")
     page.get_by_role("button", name="Registrer", exact=True).click()
@@ -451,6 +451,6 @@ def test_every_desk_passes_axe_in_both_languages(desks, page):
     expect(page.locator("#connection")).to_have_text("Connected")
     assert serious(axe.run(page, options=WCAG_21_AA)) == [], "English"
     page.get_by_role("link", name="Inbox").click()
-    expect(page.locator("#count")).to_have_text("Showing 1 of 1 inquiries.")
+    expect(page.locator("#count")).to_have_text("Showing 1 of 1 inquiry.")
     page.get_by_role("link", name="Norsk (bokmål)").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Innboks")

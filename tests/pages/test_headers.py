@@ -106,6 +106,12 @@ def test_admin_issues_a_token_in_the_browser(server, page):
     page.get_by_label("Gjelder").select_option("channel:website")
     page.get_by_role("button", name="Lag API-nøkkel").click()
     expect(page.locator("#new-token-value")).to_have_text(re.compile(r"^crt_"))
+    asked = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.get_by_role("button", name="Fjern tilgang: vav").click()  # asks first; "no" keeps it
+    expect(page.locator("tr[data-user='vav']")).to_have_attribute("data-active", "yes")
+    assert asked == ["Fjerne tilgangen til vav nå? Alle øktene deres avsluttes med en gang."]
+    page.once("dialog", lambda d: d.accept())
     page.get_by_role("button", name="Fjern tilgang: vav").click()
     expect(page.locator("tr[data-user='vav']")).to_have_attribute("data-active", "no")
     assert violations == []

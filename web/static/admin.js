@@ -1,5 +1,5 @@
 // Access management: each button calls the admin API, then the page reloads
-// to show the result. A new API token is shown once, as text.
+// to show the result. A new API token is shown once, as text. Revoking asks first.
 
 const notice = document.getElementById("notice");
 
@@ -20,6 +20,8 @@ async function call(path, body) {
 
 for (const button of document.querySelectorAll("button[data-action]")) {
   button.addEventListener("click", async () => {
+    // Revoking ends access at once: ask first.
+    if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
     if (await call(button.dataset.action)) location.reload();
   });
 }

@@ -10,6 +10,8 @@
 import { el, fill } from "./lib/dom.js";
 import { follow } from "./lib/live.js";
 
+import { moment, text } from "./lib/texts.js";
+
 const catalogue = JSON.parse(document.getElementById("labels").textContent);
 const labels = catalogue.ui;
 const warningTexts = catalogue.warnings ?? {};
@@ -55,7 +57,7 @@ function loadOf(incident) {
 }
 
 function say(key, values) {
-  return fill(label(key), values);
+  return text(labels, key, values);
 }
 
 function channelName(key) {
@@ -69,7 +71,7 @@ function number(n) {
 // ---- time ----------------------------------------------------------------
 
 function when(iso) {
-  return new Date(iso).toLocaleString(locale, { dateStyle: "short", timeStyle: "short" });
+  return moment(iso);
 }
 
 function span(minutes) {
@@ -341,10 +343,12 @@ function rumoursPanel(incident) {
 
 function loadCell(key, row) {
   if (key === "oldest_waiting") {
-    return el("td", { "data-cell": key }, row.oldest_waiting_minutes === null ? "–" : span(row.oldest_waiting_minutes));
+    return el("td", { "data-cell": key, "data-label": label("load_oldest_waiting") },
+      row.oldest_waiting_minutes === null ? "–" : span(row.oldest_waiting_minutes));
   }
   const alarm = (key === "at_risk" || key === "breached") && row[key] > 0;
-  return el("td", { "data-cell": key, class: alarm ? `alarm alarm-${key}` : null }, number(row[key]));
+  return el("td", { "data-cell": key, "data-label": label(`load_${key}`), class: alarm ? `alarm alarm-${key}` : null },
+    number(row[key]));
 }
 
 function loadTable(incident) {
@@ -439,7 +443,7 @@ function incidentSection(incident) {
   return el("section", { class: "incident", id: `detail-${incident.id}`, "aria-labelledby": headingId,
     "data-incident": incident.id },
     el("header", { class: "incident-head" },
-      el("h2", { id: headingId }, incident.title),
+      el("h2", { id: headingId }, el("a", { href: `/incidents/${incident.id}` }, incident.title)),
       badge("phase", incident.phase, label(`phase_${incident.phase}`)),
       badge("severity", incident.severity, label(`severity_${incident.severity}`)),
       crisisMode(incident),
@@ -527,6 +531,7 @@ function render(changed = null) {
   if (order !== current) root.replaceChildren(...sections);
   root.dataset.position = live.position;
   root.setAttribute("aria-busy", "false");
+  document.dispatchEvent(new CustomEvent("board:render", { detail: { incidents: sorted, changed } }));
 }
 
 // The load as of now, from the server; only its table, the target and the backlog cell
@@ -544,6 +549,7 @@ async function fetchLoad(id) {
   const known = loads.get(id);
   if (known && known.position > load.position) return;
   loads.set(id, load);
+  document.dispatchEvent(new CustomEvent("board:load", { detail: { id, load } }));
   const incident = incidents.get(id);
   if (!incident) return;
   const section = root.querySelector(`[data-incident="${CSS.escape(id)}"]`);
@@ -575,4 +581,4 @@ setInterval(() => {
   refreshTimes();
   fetchLoads();
 }, REFRESH_MS);
-live = follow({ onUpdate: update, onState: (state) => setConnection(state, label(STATES[state])) });
+live = follow({ incident: root.dataset.incident || null, onUpdate: update, onState: (state) => setConnection(state, label(STATES[state])) });

@@ -5,6 +5,7 @@
 
 import { el, fill } from "../lib/dom.js";
 import { follow as followBoard } from "../lib/live.js";
+import { moment, text } from "../lib/texts.js";
 
 export { el };
 
@@ -18,8 +19,7 @@ const statusRegion = document.getElementById("status");
 const noticeRegion = document.getElementById("notice");
 
 export function t(key, params = {}) {
-  const text = catalogue.ui[key] ?? key;
-  return fill(text, params);
+  return text(catalogue.ui, key, params);
 }
 
 // A resident's handle or text as the board has it: null once erased or removed.
@@ -39,20 +39,35 @@ export function warningText(warning) {
 
 
 export function when(iso) {
-  if (!iso) return "";
-  return new Date(iso).toLocaleString(document.documentElement.lang === "nb" ? "nb-NO" : "en-GB",
-    { dateStyle: "short", timeStyle: "short" });
+  return moment(iso);
+}
+
+// The answer goes where the eye is: under the form (or inside the open dialog)
+// that has the focus, else to the regions at the top, which stay in view.
+const home = statusRegion ? document.createComment("feedback") : null;
+statusRegion?.before(home);
+
+function placeRegions() {
+  const form = document.activeElement?.closest?.("form");
+  const spot = form && !form.matches("[role=search], .incident-pick") ? form : null;
+  if (spot && statusRegion.parentNode !== spot) spot.append(statusRegion, noticeRegion);
+  else if (!spot && home.nextSibling !== statusRegion) home.after(statusRegion, noticeRegion);
 }
 
 export function say(text) {
   noticeRegion.textContent = "";
   statusRegion.textContent = "";
-  // A fresh text node each time, so a screen reader announces a repeat too.
-  requestAnimationFrame(() => { statusRegion.textContent = text; });
+  // A fresh text node each time, so a screen reader announces a repeat too;
+  // placed after a dialog has closed and the focus is back where the person was.
+  requestAnimationFrame(() => {
+    placeRegions();
+    statusRegion.textContent = text;
+  });
 }
 
 export function complain(text) {
   statusRegion.textContent = "";
+  placeRegions();
   noticeRegion.textContent = text;
 }
 

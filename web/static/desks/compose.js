@@ -192,7 +192,7 @@ function postActions(p) {
   if (p.status === "draft" && me.role === "editor") {
     buttons.push(named(t("approve"), "approve", () => act(`/api/posts/${p.id}/approve`, t("desk_post_approved"))));
   }
-  if (p.status === "approved" && publisher) {
+  if (p.status === "approved" && publisher && websiteFirst(p)) {
     buttons.push(named(t("publish"), "publish", () => act(`/api/posts/${p.id}/publish`, t("desk_post_published"))));
   }
   if (["draft", "approved"].includes(p.status) && publisher) {
@@ -202,6 +202,19 @@ function postActions(p) {
     buttons.push(named(t("desk_retract"), "retract", (e) => retract(p, e.currentTarget)));
   }
   return buttons.length ? el("p", { class: "buttons" }, buttons) : null;
+}
+
+// The website comes first: a social post is offered for publishing once the
+// website post it links to is out (the server refuses it before, too).
+function websiteFirst(p) {
+  if (p.channel === "website") return true;
+  return incident.posts?.[p.links_to]?.status === "published";
+}
+
+function handoff(p) {
+  if (p.status === "draft" && me.role !== "editor") return badge("need", "editor", t("approval_waiting"));
+  if (p.status === "approved" && !websiteFirst(p)) return el("p", { class: "hint" }, t("approval_after_website"));
+  return null;
 }
 
 function followUp(p) {
@@ -224,6 +237,7 @@ function postCard(p) {
     (p.warnings ?? []).map((w) => el("p", { class: "warning" }, warningText(w))),
     followUp(p) ? el("p", {}, badge("need", "follow-up", t("desk_needs_follow_up",
       { change: t(`desk_change_${followUp(p).change}`) }))) : null,
+    handoff(p),
     postActions(p));
 }
 
@@ -235,14 +249,37 @@ function renderPosts() {
   }
   if (postsList.querySelector(".empty")) postsList.replaceChildren();
   keyed(postsList, posts.map((p) => ({
-    key: p.id, sig: sig(p, followUp(p), (p.cites ?? []).map((c) => incident.facts?.[c.fact]?.text)), item: p,
+    key: p.id, sig: sig(p, followUp(p), websiteFirst(p), (p.cites ?? []).map((c) => incident.facts?.[c.fact]?.text)),
+    item: p,
   })), postCard);
+}
+
+// Opened from a rumour ("Skriv korrigering"): the rumour's channel is ticked
+// beside the website, and each draft starts with the correction.
+const rumourId = new URLSearchParams(location.search).get("rumour");
+let rumourStarted = false;
+
+function startCorrection() {
+  const rumour = incident.rumours?.[rumourId];
+  if (!rumour || rumourStarted) return;
+  rumourStarted = true;
+  const box = boxes.find((b) => b.value === rumour.channel);
+  if (box) box.checked = true;
+  syncDrafts();
+  for (const area of drafts.querySelectorAll("textarea")) {
+    if (!area.value) area.value = t("rumour_correction_start", { claim: rumour.claim });
+    area.dispatchEvent(new Event("input"));
+  }
+  const note = document.getElementById("correcting");
+  note.textContent = t("rumour_correcting", { claim: rumour.claim });
+  note.hidden = false;
 }
 
 if (root && incidentId) {
   syncDrafts();
   follow((doc) => {
     incident = doc;
+    if (rumourId) startCorrection();
     factPicker(picker, incident, "cites");
     renderLinkChoice();
     renderPosts();

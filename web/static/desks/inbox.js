@@ -71,7 +71,7 @@ function queueItem(item) {
       "aria-current": item.id === selected ? "true" : null,
       onclick: () => select(item.id, true),
     },
-    el("span", { class: "who" }, label, " · ", when(item.received_at)),
+    el("span", { class: "who" }, label, " · ", age(item)),
     el("span", { class: "text" }, personal(item.text)),
     el("span", { class: "badges" },
       item.status !== "open" ? badge("inquiry", item.status, t(`inquiry_status_${item.status}`)) : null,
@@ -85,6 +85,26 @@ function queueItem(item) {
       item.archive_worthy ? badge("archive", "yes", t("desk_archive_worthy_short")) : null,
       item.erased ? badge("privacy", "erased", t("desk_erased_short"))
         : item.redacted ? badge("privacy", "redacted", t("desk_redacted_short")) : null)));
+}
+
+// "12 min gammel · 48 min igjen": the row's age and the answer clock's time left.
+function age(item) {
+  const minutes = (iso) => Math.round((new Date(iso).getTime() - Date.now()) / 60000);
+  const parts = [t("inbox_age", { d: short(-minutes(item.received_at)) })];
+  const due = sla.get(item.id)?.answer?.due_at;
+  if (due && item.status === "open") {
+    const left = minutes(due);
+    parts.push(left >= 0 ? t("inbox_left", { d: short(left) }) : t("inbox_over", { d: short(-left) }));
+  }
+  return el("time", { datetime: item.received_at, title: when(item.received_at) }, parts.join(" · "));
+}
+
+// A span in the units that never need a plural: "45 min", "3 t 5 min", "2 d 4 t".
+function short(minutes) {
+  const m = Math.max(0, minutes);
+  if (m >= 1440) return t("span_days", { d: Math.floor(m / 1440), h: Math.floor((m % 1440) / 60) });
+  if (m >= 60) return t("span_hours", { h: Math.floor(m / 60), m: m % 60 });
+  return t("span_minutes", { m });
 }
 
 function renderQueue() {
@@ -142,7 +162,8 @@ function renderDetail() {
   }
   detail.replaceChildren(
     el("blockquote", { class: "quote", "data-selected": item.id }, personal(item.text)),
-    el("dl", { class: "facts-list" }, rows.flat()));
+    el("dl", { class: "facts-list" }, rows.flat()),
+    samePerson(item));
   actions.hidden = false;
   for (const box of actions.querySelectorAll("details")) {
     box.hidden = item.status !== "open" && !("always" in box.dataset);
@@ -150,6 +171,19 @@ function renderDetail() {
   const privacy = actions.querySelector('details[data-form="privacy"]');
   if (privacy) privacy.hidden = Boolean(item.erased);
   if (forms.redact) forms.redact.hidden = Boolean(item.redacted);
+}
+
+// The same person's other inquiries in this incident (same handle on the same channel).
+function samePerson(item) {
+  if (!item.handle) return null;
+  const others = inquiries().filter((i) => i.id !== item.id && i.handle === item.handle && i.channel === item.channel)
+    .sort((a, b) => a.received_at.localeCompare(b.received_at));
+  if (!others.length) return null;
+  return el("section", { class: "same-person", "aria-label": t("inbox_same_person") },
+    el("h3", { class: "small-heading" }, t("inbox_same_person"), ` (${others.length})`),
+    el("ul", { class: "plain" }, others.map((other) => el("li", {},
+      el("button", { type: "button", class: "linkish", onclick: () => select(other.id, true) },
+        `${t(`inquiry_status_${other.status}`)} · ${when(other.received_at)}: `, personal(other.text).slice(0, 90))))));
 }
 
 function signed(reply) {
@@ -214,8 +248,42 @@ function onSubmit(form, handler) {
   });
 }
 
-onSubmit(forms.answer, (f) => act("answer",
-  { text: value(f, "text"), cites: ticked(document.getElementById("answer-facts")) }, t("desk_answered")));
+// "Send og neste" (or Ctrl+Enter): answer, then open the next open inquiry with
+// the cursor in its answer. A plain "Send svar" puts the focus back in the list.
+let thenNext = false;
+forms.answer.querySelector("[data-next]").addEventListener("click", () => { thenNext = true; });
+forms.answer.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+  event.preventDefault();
+  thenNext = true;
+  forms.answer.requestSubmit();
+});
+
+function nextOpen() {
+  const items = visible();
+  const at = items.findIndex((i) => i.id === selected);
+  const after = [...items.slice(at + 1), ...items.slice(0, Math.max(at, 0))];
+  return after.find((i) => i.status === "open" && i.id !== selected) ?? null;
+}
+
+onSubmit(forms.answer, async (f) => {
+  const next = thenNext ? nextOpen() : null;
+  const wanted = thenNext;
+  thenNext = false;
+  const done = await act("answer",
+    { text: value(f, "text"), cites: ticked(document.getElementById("answer-facts")) }, t("desk_answered"));
+  if (!done) return done;
+  f.reset();
+  if (wanted && next) {
+    select(next.id);
+    forms.answer.closest("details").open = true;
+    document.getElementById("answer-text").focus();
+    say(`${t("desk_answered")} ${t("inbox_next_opened")}`);
+  } else {
+    focusSelectedItem();
+  }
+  return done;
+});
 onSubmit(forms.holding, (f) => act("holding-reply", { text: value(f, "text") }, t("desk_holding_sent")));
 onSubmit(forms.triage, (f) => act("triage", { category: value(f, "category") }, t("desk_triaged")));
 onSubmit(forms.assign, (f) => act("assign", { assignee_id: value(f, "assignee") || null }, t("desk_assigned")));

@@ -125,6 +125,8 @@ function rumourCard(r) {
     open ? el("p", { class: "buttons" },
       named(t("desk_add_sighting"), "sight", (e) => sight({ rumour: r }, e.currentTarget)),
       named(t("desk_assess"), "assess", (e) => assess(r, e.currentTarget)),
+      el("a", { class: "button-link", href: `/incidents/${incidentId}/compose?rumour=${r.id}`, "data-action": "write",
+        "aria-label": `${t("rumour_write_correction")}: ${r.claim}` }, t("rumour_write_correction")),
       named(t("desk_correct_rumour"), "correct", (e) => correct(r, e.currentTarget)),
       named(t("desk_close"), "close", (e) => close(r, e.currentTarget))) : null);
 }

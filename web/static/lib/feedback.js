@@ -1,0 +1,56 @@
+// Feedback where the eye is: the answer to a command is written next to the
+// control that sent it (its form's own aria-live region, inside an open
+// dialog when there is one), never at the top of the page out of sight.
+
+// POST a command as JSON: {ok, answer}; a refusal's answer.detail is a sentence.
+export async function send(path, body = {}, offline = "") {
+  try {
+    const response = await fetch(path, {
+      method: "POST",
+      headers: { "X-Requested-With": "crisis", "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const answer = await response.json().catch(() => ({ detail: response.statusText }));
+    return { ok: response.ok, answer };
+  } catch {
+    return { ok: false, answer: { detail: offline } };
+  }
+}
+
+// Say `text` in the form's feedback region: "ok" (a confirmation) or "refused".
+// Cleared first, so a screen reader announces a repeated sentence too.
+export function answerIn(form, ok, text) {
+  const region = form.querySelector("[data-feedback]");
+  if (!region) return;
+  region.dataset.state = ok ? "ok" : "refused";
+  region.textContent = "";
+  requestAnimationFrame(() => { region.textContent = text; });
+}
+
+// Run `act(form)` on submit at most once at a time (aria-busy, not `disabled`,
+// so the focus stays on the button), and say its answer next to the button.
+export function onCommand(form, act) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (form.getAttribute("aria-busy") === "true") return;
+    form.setAttribute("aria-busy", "true");
+    try {
+      const { ok, text } = await act(form);
+      answerIn(form, ok, text);
+    } finally {
+      form.setAttribute("aria-busy", "false");
+    }
+  });
+}
+
+// el("li", {class: "x", "data-y": 1}, "text", child): DOM built from text nodes only.
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value !== null && value !== undefined && value !== false) node.setAttribute(key === "class" ? "class" : key, value);
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child !== null && child !== undefined && child !== false) node.append(child);
+  }
+  return node;
+}
