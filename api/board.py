@@ -1,24 +1,31 @@
 """The board over HTTP (a snapshot) and over a websocket (snapshot, then changes).
 
-Websocket protocol, one JSON object per message:
-  {"type": "board", "position": P, "incidents": [...]}  the board as of log position P
-  {"type": "change", "position": P, "incident": {...}}  one incident as of position P
-  {"type": "resync", "position": P}                     you fell behind: reconnect with since=P
+Websocket protocol 2, one JSON object per message (see README, "Live board"):
+  {"type": "board", "protocol": 2, "position": P, "incidents": [...]}
+      the board as of log position P
+  {"type": "change", "position": P, "incident": id, "header": {...},
+   "items": {kind: {id: item}}, "removed": {kind: [id]}}
+      what one incident's events up to position P changed (`projections.board.changes`)
+  {"type": "resync", "position": P}   you fell behind: reconnect with since=P
 Connect to /ws/board?incident=<id>&since=<P>; both optional. Positions only
 grow; each change carries the position of the last event that changed it.
+What each role sees is decided in `projections.board.audience`.
+Close codes: 1008 access ended (logout, revocation), 1013 try again later
+(fell behind, or the store is unreachable).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Depends, Request, Response, WebSocket, WebSocketDisconnect
 
 from api.deps import actor_or_none, allowed, runtime, same_origin, while_allowed
 from crisis.people.model import Actor
-from server.hub import serve
+from projections.board.audience import audience
+from projections.board.changes import PROTOCOL
 
 router = APIRouter(tags=["board"])
 
@@ -31,10 +38,11 @@ def board(
     request: Request,
     actor: Annotated[Actor, Depends(allowed("view_board"))],
     incident: str | None = None,
-) -> dict[str, Any]:
-    """The board as of its log position, for all incidents or one."""
-    position, docs = runtime(request).board.snapshot(incident)
-    return {"position": position, "incidents": docs}
+) -> Response:
+    """The board as of its log position, for all incidents or one, as your role may see it."""
+    position, docs = runtime(request).board.snapshot_json(incident, audience(actor).doc)
+    body = b'{"protocol":%d,"position":%d,"incidents":%s}' % (PROTOCOL, position, docs)
+    return Response(body, media_type="application/json")
 
 
 @router.websocket("/ws/board")
@@ -47,8 +55,8 @@ async def board_feed(
         return
     hub = runtime(websocket).hub
     await websocket.accept()
-    client = hub.join(incident, since)
-    sender = asyncio.create_task(serve(client, websocket.send_text))
+    client = hub.join(incident, since, audience(actor))
+    sender = asyncio.create_task(hub.serve(client, websocket.send_text))
     receiver = asyncio.create_task(_until_closed(websocket))
     watcher = asyncio.create_task(while_allowed(websocket, "view_board"))
     dropped = asyncio.create_task(client.dropped.wait())
@@ -62,10 +70,16 @@ async def board_feed(
         hub.leave(client)
         for task in (sender, receiver, watcher, dropped):
             task.cancel()
-        if not receiver.done():
-            # 1008: access ended (logout, revocation, timeout); 1013: fell behind, resync
-            code = 1008 if watcher.done() else 1013 if client.dropped.is_set() else 1000
-            await _close(websocket, code=code)
+        if not receiver.done() and not client.stalled:  # a stalled socket takes no close
+            await _close(websocket, code=_close_code(watcher, client.dropped.is_set()))
+
+
+def _close_code(watcher: asyncio.Task[None], dropped: bool) -> int:
+    """1008: access ended (logout, revocation, timeout); 1013: try again later
+    (fell behind, or access could not be checked because the store is unreachable)."""
+    if watcher.done() and not watcher.cancelled():
+        return 1013 if watcher.exception() is not None else 1008
+    return 1013 if dropped else 1000
 
 
 async def _until_closed(websocket: WebSocket) -> None:

@@ -239,6 +239,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from api.app import create_app
     from server.webhook_secrets import SecretsError, WebhookSecrets
+    from server.websocket import WebSocketProtocol
 
     settings = _settings(args)
     with _data_folder(settings) as held:
@@ -259,6 +260,7 @@ def _serve(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             log_level="warning",
+            ws=WebSocketProtocol.stalling_after(settings.stall_seconds),
             # X-Forwarded-For names the client only when a configured proxy sent it;
             # otherwise any local process could pick the address the login throttle counts.
             proxy_headers=bool(proxies),

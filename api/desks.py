@@ -188,7 +188,7 @@ def _desk(
     if actor.role not in desk.roles:
         return render(request, "desks/forbidden.html", 403, actor=actor, desk=desk)
     rt = runtime(request)
-    incidents = _incidents(rt.board.snapshot()[1], actor) if pick_incident else []
+    incidents = rt.board.read(lambda b: _incidents(b.headers(), actor))[1] if pick_incident else []
     chosen = next((i for i in incidents if i["id"] == incident), None)
     lang = pick_language(request.headers.get("accept-language"), request.cookies.get("lang"))
     return render(
@@ -210,7 +210,7 @@ def _desk(
     )
 
 
-def _incidents(docs: list[dict[str, Any]], actor: Actor) -> list[dict[str, Any]]:
+def _incidents(docs: Iterable[dict[str, Any]], actor: Actor) -> list[dict[str, Any]]:
     """Incidents not closed, newest first; a department sees those it has facts in."""
     mine = [
         {"id": d["id"], "title": d["title"], "phase": d["phase"], "opened_at": d["opened_at"]}

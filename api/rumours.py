@@ -13,6 +13,7 @@ from api.deps import allowed, runtime
 from crisis.errors import NotFound
 from crisis.people.model import Actor
 from crisis.rumours import service
+from projections.board.audience import audience
 from projections.board.rumours import open_rumours
 
 router = APIRouter(prefix="/api", tags=["rumours"])
@@ -160,7 +161,7 @@ def list_open_rumours(
 ) -> dict[str, Any]:
     """Open rumours, widest reach first, then oldest."""
     actor.require("view_board")
-    position, docs = runtime(request).board.snapshot(str(incident_id))
+    position, docs = runtime(request).board.snapshot(str(incident_id), audience(actor).doc)
     if not docs:
         raise NotFound("incident_not_found", id=str(incident_id))
     return {"position": position, "rumours": open_rumours(docs[0])}

@@ -90,7 +90,11 @@ class Checkpoints:
         event that changed it)."""
         with self.engine.begin() as conn:
             before = self._latest(conn, position - 1)
-            changed = {i: d for i, d in state.incidents.items() if d["position"] > before}
+            changed = {
+                h["id"]: state.document(h["id"])
+                for h in list(state.headers())
+                if h["position"] > before
+            }
             conn.execute(checkpoints.delete().where(checkpoints.c.position == position))
             conn.execute(checkpoint_docs.delete().where(checkpoint_docs.c.position == position))
             conn.execute(checkpoints.insert().values(position=position, at=at, layout=board.LAYOUT))

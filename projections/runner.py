@@ -13,15 +13,14 @@ instead of spinning.
 
 from __future__ import annotations
 
-import copy
-import json
 import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+import orjson
 from eventsourcing.persistence import Notification
 from eventsourcing.postgres import PostgresApplicationRecorder
 
@@ -39,14 +38,17 @@ MAX_BACKOFF = 60.0
 
 @dataclass(frozen=True)
 class Change:
-    """One row as it stands at `position`: the last event in the log that changed it."""
+    """One row as it stands at `position`: the last event in the log that changed
+    it; `json` is None when the row is gone."""
 
     position: int
     id: str
-    json: str
+    json: str | None
     # The batch removed personal data: earlier copies of rows (e.g. a buffer of
     # recent changes for clients that reconnect) must not be handed out again.
     forgets: bool = False
+    # For a row whose model says which of its fields changed (a board header).
+    fields: tuple[str, ...] | None = None
 
 
 class Poisoned(Exception):
@@ -92,15 +94,38 @@ class ViewRunner:
                 and self.position >= position
             )
 
-    def snapshot(self, row_id: str | None = None) -> tuple[int, list[Doc]]:
-        """The position and a copy of all rows (in id order, whatever the history), or of one."""
+    def snapshot(
+        self, row_id: str | None = None, view: Callable[[Doc], Doc | None] | None = None
+    ) -> tuple[int, list[Doc]]:
+        """The position and a copy of all documents (in id order, whatever the
+        history), or of one; `view` picks what of each is shown (None: none of it)."""
+        position, text = self.snapshot_json(row_id, view)
+        return position, orjson.loads(text)
+
+    def snapshot_json(
+        self, row_id: str | None = None, view: Callable[[Doc], Doc | None] | None = None
+    ) -> tuple[int, bytes]:
+        """As `snapshot`, as JSON text made straight from the model (no copies)."""
         with self.lock:
-            rows = self.model.rows
-            if row_id is None:
-                docs = [rows[i] for i in sorted(rows)]
-            else:
-                docs = [rows[row_id]] if row_id in rows else []
-            return self.position, copy.deepcopy(docs)
+            docs = self._documents(row_id)
+            if view is not None:
+                docs = [d for d in map(view, docs) if d is not None]
+            return self.position, orjson.dumps(docs)
+
+    def read(self, use: Callable[[Any], Any]) -> tuple[int, Any]:
+        """Call `use` with the model while it holds still; the position and its answer.
+        `use` must not keep or change what it is given."""
+        with self.lock:
+            return self.position, use(self.model)
+
+    def _documents(self, row_id: str | None) -> list[Doc]:
+        documents = getattr(self.model, "documents", None)
+        if documents is not None:
+            return documents(row_id)
+        rows = self.model.rows
+        if row_id is None:
+            return [rows[i] for i in sorted(rows)]
+        return [rows[row_id]] if row_id in rows else []
 
     def pull(self) -> None:
         """Apply every event after our position, a batch per transaction.
@@ -140,10 +165,10 @@ class ViewRunner:
                 except Exception as error:
                     self._reload()  # drop the half-applied batch
                     raise Poisoned(self.view.name, n.id, n.topic, error) from error
-            texts = {i: json.dumps(self.model.rows[i]) for i in changed}
+            changes = changes_of(self.model, changed)
             position = notifications[-1].id
             try:
-                self.store.save(self.view.name, self.position, position, texts)
+                self.store.save(self.view.name, self.position, position, _texts(changes))
             except ViewMoved:
                 pass  # another process on this database has written it already
             except Exception:
@@ -155,17 +180,51 @@ class ViewRunner:
                 self.view.after_save(self.store, self.position, position, event, self.model)
             if forgetting is not None:
                 forgetting.forgotten = None
+            if forgets:
+                changes = [replace(c, forgets=True) for c in changes]
+            for step in ("settle", "shelve"):  # what was applied is saved
+                getattr(self.model, step, lambda: None)()
             self.position = position
             self.caught_up.notify_all()
-        changes = [
-            Change(p, i, texts[i], forgets) for i, p in sorted(changed.items(), key=lambda c: c[1])
-        ]
         for listener in self._listeners:
             listener(changes)
 
     def _reload(self) -> None:
         self.position, docs = self.store.load(self.view.name, self.view.layout)
         self.model = self.view.model(docs)
+        if hasattr(self.model, "fetch"):
+            name = self.view.name
+            self.model.fetch = lambda group: self.store.rows(name, group)
+
+
+def changes_of(model: Any, changed: dict[str, int]) -> list[Change]:
+    """The rows changed (each with the position of its last event), as they
+    stand in the model now, in position order."""
+    fields = getattr(model, "fields", None)
+    return [
+        Change(p, i, _text(_row(model, i)), fields=_fields(fields, i))
+        for i, p in sorted(changed.items(), key=lambda c: c[1])
+    ]
+
+
+def _texts(changes: list[Change]) -> dict[str, str | None]:
+    return {c.id: c.json for c in changes}
+
+
+def _row(model: Any, row_id: str) -> Doc | None:
+    row = getattr(model, "row", None)
+    return row(row_id) if row is not None else model.rows.get(row_id)
+
+
+def _text(row: Doc | None) -> str | None:
+    return None if row is None else orjson.dumps(row).decode()
+
+
+def _fields(fields: Callable[[str], set[str]] | None, row_id: str) -> tuple[str, ...] | None:
+    """The changed fields of a row that is a whole group (a board header)."""
+    if fields is None or "/" in row_id:
+        return None
+    return tuple(sorted(fields(row_id)))
 
 
 class Projections:

@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 
 metadata = MetaData()
+ROW_ID = 128
 
 tracking = Table(
     "view_tracking",
@@ -43,7 +44,8 @@ rows = Table(
     "view_rows",
     metadata,
     Column("view", String(64), primary_key=True),
-    Column("id", String(64), primary_key=True),
+    # An incident's header, or an item of it: "<incident>/<part>/<id>".
+    Column("id", String(ROW_ID), primary_key=True),
     Column("doc", Text, nullable=False),
 )
 
@@ -68,6 +70,21 @@ class ViewStore:
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_wal)
         metadata.create_all(self.engine)
+        self._widen_row_ids()
+
+    def _widen_row_ids(self) -> None:
+        """Row ids were 64 characters before items had rows of their own (PostgreSQL
+        enforces the length; SQLite does not)."""
+        if self.engine.dialect.name != "postgresql":
+            return
+        with self.engine.begin() as conn:
+            length = conn.exec_driver_sql(
+                "select character_maximum_length from information_schema.columns"
+                " where table_name = 'view_rows' and column_name = 'id'"
+            ).scalar()
+            if length is not None and length < ROW_ID:
+                widen = f"alter table view_rows alter column id type varchar({ROW_ID})"
+                conn.exec_driver_sql(widen)
 
     def load(self, view: str, layout: int) -> tuple[int, dict[str, Any]]:
         """The view's position and rows; empty if its layout changed, so it rebuilds."""
@@ -85,12 +102,13 @@ class ViewStore:
             docs = self._docs(conn, view)
         return Stored(row.position if row else None, row.layout if row else None, docs)
 
-    def save(self, view: str, since: int, position: int, docs: dict[str, str]) -> None:
+    def save(self, view: str, since: int, position: int, docs: dict[str, str | None]) -> None:
         """Write changed rows (JSON text) and move the position to `position`, in
         one transaction. `docs` holds every row changed after `since`, so the
         save is right from any stored position between the two: several server
         processes on one database each follow the log, and whichever is ahead
-        writes; a save the store is already past writes nothing (ViewMoved)."""
+        writes; a save the store is already past writes nothing (ViewMoved).
+        A row given as None is deleted."""
         with self.engine.begin() as conn:
             moved = conn.execute(
                 tracking.update()
@@ -105,9 +123,22 @@ class ViewStore:
                 raise ViewMoved(f"{view} is not between positions {since} and {position}")
             if docs:
                 conn.execute(delete(rows).where(rows.c.view == view, rows.c.id.in_(list(docs))))
-                conn.execute(
-                    insert(rows), [{"view": view, "id": k, "doc": v} for k, v in docs.items()]
+                kept = [{"view": view, "id": k, "doc": v} for k, v in docs.items() if v is not None]
+                if kept:
+                    conn.execute(insert(rows), kept)
+
+    def rows(self, view: str, group: str) -> dict[str, Any]:
+        """The rows of one group: the row `group` and those whose id starts with
+        `group/` (a board incident's header and its items), by an index range."""
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(rows.c.id, rows.c.doc).where(
+                    rows.c.view == view, rows.c.id >= group, rows.c.id < group + "0"
                 )
+            )
+            return {
+                r.id: json.loads(r.doc) for r in found if r.id == group or r.id[len(group)] == "/"
+            }
 
     def scrub(self) -> None:
         """After personal data was removed: fold the write-ahead log into the file

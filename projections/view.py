@@ -1,6 +1,9 @@
 """What a read model is, to the machinery that keeps it: a name in the view
 store, a layout number, and a model built from its stored rows that applies
-events and says which rows they changed."""
+events and says which rows they changed. A model may also say what one row
+is now (`row(id)`, None once gone), which fields of a row changed
+(`fields(id)`), give its documents (`documents(id)`), `settle` once a batch
+is saved and sent, and `shelve` what it need not hold (see the board)."""
 
 from __future__ import annotations
 
@@ -15,7 +18,9 @@ class Model(Protocol):
     """May also be `Forgetting` (the board is)."""
 
     @property
-    def rows(self) -> dict[str, Doc]: ...
+    def rows(self) -> dict[str, Doc]:
+        """Every row in memory, by row id."""
+        ...
 
     def apply(self, event: Any, position: int) -> Iterable[str]:
         """Apply one event; return the ids of the rows it changed."""

@@ -1,11 +1,14 @@
 """Fans board changes out to websocket clients without letting one slow
 screen hold up the rest.
 
-Each client has its own bounded queue and sender. A client whose queue fills
-is dropped: what was queued is forgotten, it is told to resync (with the
-position of the last change it was sent) and hung up on. It reconnects with
-its position and gets what it missed from the recent-changes buffer, or a
-fresh board if that no longer reaches back far enough.
+Each client has its own bounded queue and sender, and sees what its role may
+(`projections.board.audience`). A client whose queue fills is dropped: what
+was queued is forgotten, it is told to resync (with the position of the last
+change it was sent) and hung up on. A client whose socket takes no message
+for `stall_seconds` (it stopped reading) is hung up on too, and its memory
+freed. Either reconnects with its position and gets what it missed from the
+recent-changes buffer, or a fresh board if that no longer reaches back far
+enough.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from projections.board.audience import ALL, Audience
+from projections.board.changes import Message, board_text, messages
 from projections.runner import Change, ViewRunner
 
 QUEUE_SIZE = 256  # changes waiting for one client before it is dropped
@@ -32,12 +37,14 @@ Item = tuple[int, str] | Resync | None  # (position, message), RESYNC, or None: 
 
 
 class Client:
-    def __init__(self, incident: str | None, position: int) -> None:
+    def __init__(self, incident: str | None, position: int, audience: Audience = ALL) -> None:
         self.incident = incident
+        self.audience = audience
         self.position = position  # of the last change queued
         self.sent = position  # of the last change handed to the socket
         self.queue: asyncio.Queue[Item] = asyncio.Queue()
         self.dropped = asyncio.Event()
+        self.stalled = False  # its socket took nothing for too long
 
     def wants(self, position: int, incident: str) -> bool:
         return position > self.position and self.incident in (None, incident)
@@ -51,19 +58,29 @@ class Client:
         self.queue.put_nowait((position, text))
         self.position = position
 
+    def stall(self) -> None:
+        """The socket stopped taking messages: forget the queue, hang up."""
+        self.stalled = True
+        self.dropped.set()
+        self._empty()
+
     def _drop(self) -> None:
         self.dropped.set()
-        while not self.queue.empty():
-            self.queue.get_nowait()
+        self._empty()
         self.queue.put_nowait(RESYNC)
         self.queue.put_nowait(None)
 
+    def _empty(self) -> None:
+        while not self.queue.empty():
+            self.queue.get_nowait()
+
 
 class Hub:
-    def __init__(self, board: ViewRunner) -> None:
+    def __init__(self, board: ViewRunner, stall_seconds: float = 10.0) -> None:
         self.board = board
+        self.stall_seconds = stall_seconds
         self.clients: set[Client] = set()
-        self.recent: deque[tuple[int, str, str]] = deque()
+        self.recent: deque[Message] = deque()
         self.recent_bytes = 0
         # A client may resume from `floor` on: every change after it is in `recent`.
         self.floor = board.position + 1
@@ -71,7 +88,10 @@ class Hub:
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         """Receive the board's changes on `loop`. Call once the board has
         caught up: a client from before this process gets a fresh board."""
-        self.board.on_change(lambda changes: loop.call_soon_threadsafe(self.publish, changes))
+        def hand_over(changes: list[Change]) -> None:
+            loop.call_soon_threadsafe(self.publish, changes)
+
+        self.board.on_change(hand_over)
         self.floor = self.board.position + 1
 
     def publish(self, changes: list[Change]) -> None:
@@ -79,48 +99,51 @@ class Hub:
             self.recent.clear()
             self.recent_bytes = 0
             self.floor = max(self.floor, min(c.position for c in changes) - 1)
-        for change in changes:
-            text = f'{{"type": "change", "position": {change.position}, "incident": {change.json}}}'
-            self._remember(change.position, change.id, text)
+        for message in messages(changes):
+            self._remember(message)
             for client in self.clients:
-                if client.wants(change.position, change.id):
-                    client.offer(change.position, text)
+                if client.wants(message.position, message.incident):
+                    client.offer(message.position, message.text(client.audience))
 
-    def join(self, incident: str | None, since: int | None) -> Client:
+    def join(self, incident: str | None, since: int | None, audience: Audience = ALL) -> Client:
         """A new client, its queue primed with what it missed or a fresh board."""
         if since is not None and self.floor <= since <= self.board.position:
-            client = Client(incident, since)
-            missed = [(p, t) for p, about, t in self.recent if client.wants(p, about)]
+            client = Client(incident, since, audience)
+            missed = [m for m in self.recent if client.wants(m.position, m.incident)]
             if len(missed) <= QUEUE_SIZE // 2:
-                for position, text in missed:
-                    client.offer(position, text)
+                for message in missed:
+                    client.offer(message.position, message.text(audience))
                 self.clients.add(client)
                 return client
-        position, docs = self.board.snapshot(incident)
-        client = Client(incident, position)
-        board = json.dumps({"type": "board", "position": position, "incidents": docs})
-        client.queue.put_nowait((position, board))
+        position, docs = self.board.snapshot_json(incident, audience.doc)
+        client = Client(incident, position, audience)
+        client.queue.put_nowait((position, board_text(position, docs)))
         self.clients.add(client)
         return client
 
     def leave(self, client: Client) -> None:
         self.clients.discard(client)
 
-    def _remember(self, position: int, incident: str, text: str) -> None:
-        self.recent.append((position, incident, text))
-        self.recent_bytes += len(text)
+    def _remember(self, message: Message) -> None:
+        self.recent.append(message)
+        self.recent_bytes += len(message.text())
         while len(self.recent) > RECENT or self.recent_bytes > RECENT_BYTES:
-            forgotten, _, old = self.recent.popleft()
-            self.recent_bytes -= len(old)
-            self.floor = max(self.floor, forgotten)
+            old = self.recent.popleft()
+            self.recent_bytes -= len(old.text())
+            self.floor = max(self.floor, old.position)
 
-
-async def serve(client: Client, send: Callable[[str], Awaitable[Any]]) -> None:
-    """Send the client's queue until it is told to hang up."""
-    while (item := await client.queue.get()) is not None:
-        if isinstance(item, Resync):
-            await send(json.dumps({"type": "resync", "position": client.sent}))
-        else:
-            position, text = item
-            await send(text)
+    async def serve(self, client: Client, send: Callable[[str], Awaitable[Any]]) -> None:
+        """Send the client's queue until it is told to hang up, or its socket
+        takes nothing for `stall_seconds`."""
+        while (item := await client.queue.get()) is not None:
+            position = client.sent
+            if item is RESYNC:
+                text = json.dumps({"type": "resync", "position": client.sent})
+            else:
+                position, text = item  # type: ignore[misc]
+            try:
+                await asyncio.wait_for(send(text), self.stall_seconds)
+            except TimeoutError:
+                client.stall()
+                return
             client.sent = position

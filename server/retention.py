@@ -43,7 +43,9 @@ class Retention:
     def check(self) -> list[UUID]:
         """Erase what is due on the live board now, and wait until the board shows it."""
         rt = self.runtime
-        erased = erase_due(rt.log, rt.board.snapshot()[1], rt.settings.retention_days)
+        closed = rt.board.read(lambda b: [h["id"] for h in b.headers() if h["phase"] == "closed"])
+        docs = (doc for incident in closed[1] for doc in rt.board.snapshot(incident)[1])
+        erased = erase_due(rt.log, docs, rt.settings.retention_days)
         if erased:
             rt.projections.wait(rt.log.max_position())
             log.info("erased the personal data of %d inquiries (retention)", len(erased))

@@ -65,7 +65,7 @@ class Runtime:
             log,
             Accounts(settings.accounts_url, clock, policy),
             projections,
-            Hub(board),
+            Hub(board, settings.stall_seconds),
             PublicView(board),
             ReviewViews(log, projections.store),
             Channels(projections["channels"]),

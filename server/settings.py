@@ -18,6 +18,8 @@ from urllib.parse import unquote, urlsplit
 
 DEFAULT_DATA_DIR = "data"
 DEFAULT_RETENTION_DAYS = 90
+# A board client whose socket takes no message for this long is hung up on.
+DEFAULT_STALL_SECONDS = 10.0
 # Seconds to wait for a PostgreSQL connection before a command answers 503
 # (the driver's default, 30 s, holds every request that long in an outage).
 CONNECT_TIMEOUT = 5
@@ -38,6 +40,7 @@ class Settings:
     data_dir: Path
     database_url: str | None = None  # postgresql://user:password@host:port/dbname
     retention_days: int = DEFAULT_RETENTION_DAYS
+    stall_seconds: float = DEFAULT_STALL_SECONDS
 
     @classmethod
     def from_env(
@@ -54,7 +57,17 @@ class Settings:
         days = os.environ.get("CRISIS_RETENTION_DAYS") or str(DEFAULT_RETENTION_DAYS)
         if not days.isdigit():
             raise ValueError(f"CRISIS_RETENTION_DAYS must be a whole number of days, not {days!r}")
-        return cls(data_dir=path.resolve(), database_url=url, retention_days=int(days))
+        stall = os.environ.get("CRISIS_BOARD_STALL_SECONDS") or str(DEFAULT_STALL_SECONDS)
+        try:
+            stall_seconds = float(stall)
+        except ValueError:
+            raise ValueError(f"CRISIS_BOARD_STALL_SECONDS must be seconds, not {stall!r}") from None
+        return cls(
+            data_dir=path.resolve(),
+            database_url=url,
+            retention_days=int(days),
+            stall_seconds=stall_seconds,
+        )
 
     @property
     def on_postgres(self) -> bool:

@@ -89,8 +89,9 @@ def withdrawn(board: Board, e: Fact.Withdrawn) -> Doc:
 def followed_up(board: Board, e: Fact.FollowedUp) -> Doc:
     fact_id, item_id = str(e.originator_id), str(e.item_id)
     incident = board.incidents[board.owner[fact_id]]
-    for item in _items(incident):
+    for part, item in _items(incident):
         if item["id"] == item_id:
+            board.touch(incident, part, item_id)
             item["needs_follow_up"] = [
                 f for f in item.get("needs_follow_up", []) if f["fact"] != fact_id
             ]
@@ -141,20 +142,22 @@ def _flag(
         "reason": e.reason,
         "at": iso(e.at),
     }
-    for item in _items(incident):
+    for part, item in _items(incident):
         if item.get("status") in SETTLED:
             continue
         for cite in item.get("cites", []):
             if cite["fact"] == fact["id"] and stale(cite["revision"]):
+                board.touch(incident, part, item["id"])
                 others = [f for f in item.get("needs_follow_up", []) if f["fact"] != fact["id"]]
                 item["needs_follow_up"] = [*others, {**entry, "revision": cite["revision"]}]
     refresh_follow_up(incident)
     return incident
 
 
-def _items(incident: Doc) -> Iterator[Doc]:
+def _items(incident: Doc) -> Iterator[tuple[str, Doc]]:
     for part in ITEM_PARTS:
-        yield from incident.get(part, {}).values()
+        for item in incident.get(part, {}).values():
+            yield part, item
 
 
 def _revision(e: Fact.Event, revision: int, text: str, change: str, reason: str) -> Doc:

@@ -39,7 +39,7 @@ def opened(board: Board, e: Incident.Opened) -> Doc:
         "posts": {},
         "follow_up": [],
     }
-    board.incidents[doc["id"]] = doc
+    board.adopt(doc, new=True)
     return doc
 
 

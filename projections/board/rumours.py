@@ -62,6 +62,7 @@ def sighted(board: Board, e: Rumour.Sighted) -> Doc:
     incident = board.incident_of(rumour)
     if inquiry:
         incident[INQUIRIES][inquiry]["rumour"] = rumour["id"]
+        board.touch(incident, INQUIRIES, inquiry)
     return incident
 
 

@@ -1,18 +1,21 @@
 """The public view kept in memory, fed by the board's changes.
 
 Public pages are read far more often than the board changes, so each
-incident's public view is computed once per change (from the doc the board
-runner hands its listeners) rather than per request.
+incident's public view is computed once per change to what the public may
+see (its header, facts and posts; never its inquiries) rather than per request.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from typing import Any, Protocol
 
+from projections.board import ITEM_PARTS, split_row
 from projections.public import Doc, public_incident
+
+# What of an incident doc the public view never reads.
+UNSEEN = ("inquiries", "working", "load")
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +27,7 @@ class Board(Protocol):
 
     def on_change(self, listener: Any) -> None: ...
 
-    def snapshot(self) -> tuple[int, list[Doc]]: ...
+    def snapshot(self, row_id: str | None = None, view: Any = None) -> tuple[int, list[Doc]]: ...
 
 
 class PublicView:
@@ -55,15 +58,19 @@ class PublicView:
             self._refresh()
 
     def _refresh(self) -> None:
-        position, docs = self.board.snapshot()
-        self._put(position, docs)
+        self._put(*self.board.snapshot(view=_seen))
 
     def _changed(self, changes: list[Any]) -> None:
         """Called on the runner's thread: a failure here must not stop the board,
         so it is logged and the next request reads the board itself."""
         try:
-            for change in changes:
-                self._put(change.position, [json.loads(change.json)])
+            incidents = {
+                incident
+                for incident, kind, _ in (split_row(c.id) for c in changes)
+                if kind is None or (kind in ITEM_PARTS and kind not in UNSEEN)
+            }
+            for incident in sorted(incidents):
+                self._put(*self.board.snapshot(incident, view=_seen))
         except Exception:
             log.exception("public view failed to apply a board change")
 
@@ -79,3 +86,7 @@ class PublicView:
                 else:
                     self._incidents[doc["id"]] = public
             self.position = max(self.position, position)
+
+
+def _seen(doc: Doc) -> Doc:
+    return {k: v for k, v in doc.items() if k not in UNSEEN}

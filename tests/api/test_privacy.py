@@ -122,7 +122,7 @@ def test_erasure_removes_the_person_everywhere_at_once(api, sigrid, settings, cl
         api.ok("editor", f"/api/inquiries/{first}/erase", {"note": "Sak 2026/17"})
         pushed = ws.receive_json()
     assert pushed["type"] == "change"
-    assert pushed["incident"]["inquiries"][first]["text"] is None  # the live board, at once
+    assert pushed["items"]["inquiries"][first]["text"] is None  # the live board, at once
 
     # Both of Sigrid's inquiries, nobody else's; who erased, when and why is kept.
     for inquiry in (first, second):

@@ -335,8 +335,11 @@ def test_the_load_follows_new_inquiries_and_the_clock(server, page):
     log_in(page, server, "comms")
     load = section(page, incident, "inquiries").locator("[data-load]")
     expect(load).to_have_text("Ingen henvendelser ennå.")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if r.url.endswith("/load") else None)
     scenario.inquiry(server, incident, "Når kan vi drikke vannet igjen?", channel="x")
     expect(load.locator("tr[data-row='x'] [data-cell='received_15m']")).to_have_text("1")
+    assert asked == []  # the change carried the load: nobody asked for it
     expect(load.locator("tr[data-row='x'] [data-cell='backlog']")).to_have_text("1")
     expect(page.locator(f"[data-overview='{incident}'] [data-cell='backlog']")).to_have_text("1")
     mine = f"/api/incidents/{incident}/load"

@@ -20,6 +20,7 @@ from eventsourcing.utils import resolve_topic
 
 from access.keystore import key_store_state, personal_keys
 from crisis.channels.service import registry
+from projections import board
 from projections.channels import ChannelList
 from projections.rebuild import rebuild
 from projections.store import ViewStore, sqlite_url
@@ -52,18 +53,23 @@ def restore_keys(settings: Settings) -> None:
     engine.dispose()
 
 
-def _shape(doc: dict) -> dict:
-    """What each row holds that no later layout changes: its title, phase and items."""
-    parts = ("facts", "posts", "rumours", "inquiries")
-    return {
-        "title": doc.get("title"),
-        "phase": doc.get("phase"),
-        **{part: sorted(doc.get(part, {})) for part in parts},
-    }
-
-
 def _decoded(row: dict) -> dict:
     return {k: base64.b64decode(v) if k in ("key", "pepper") and v else v for k, v in row.items()}
+
+
+def as_kept(rows: dict, kept: dict) -> dict:
+    """The board's rows as whole incident docs, as layout 7 kept them: without
+    the load per channel (layout 8 keeps it), without the empty parts it left out,
+    and without what a published post issued (kept since CAP messages are frozen)."""
+    docs = board.assemble(rows.items())
+    for incident, doc in docs.items():
+        del doc[board.LOAD]
+        for post in doc["posts"].values():
+            post.pop("issued", None)
+        for part in board.row_kinds():
+            if part in doc and not doc[part] and part not in kept.get(incident, {}):
+                del doc[part]
+    return json.loads(json.dumps(docs))
 
 
 def test_an_old_log_loads_and_rebuilds_the_same_read_models(settings, tmp_path):
@@ -86,10 +92,8 @@ def test_an_old_log_loads_and_rebuilds_the_same_read_models(settings, tmp_path):
         for name, then in kept.items():  # the read models there were then
             rebuilt = scratch.read(name)
             assert rebuilt.position == then["position"] == len(stored)
-            # Fields a later layout adds may differ; every row and item is there, as it was.
-            assert rebuilt.docs.keys() == then["docs"].keys(), name
-            for row, doc in then["docs"].items():
-                assert _shape(rebuilt.docs[row]) == _shape(doc), f"{name}/{row}"
+            docs = as_kept(rebuilt.docs, then["docs"]) if name == "board" else rebuilt.docs
+            assert json.loads(json.dumps(docs)) == then["docs"], name
         channels = {
             k: ChannelList({k: d}).rows[k] for k, d in scratch.read("channels").docs.items()
         }

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
+import os
 import socket
 import threading
 import time
@@ -14,6 +16,8 @@ import websockets
 
 from server.hub import QUEUE_SIZE
 from tests import scenario
+from tests.servers.test_faults import allow_connections, end_connections
+from tests.servers.test_faults import on_postgres as on_postgres  # a fixture
 
 
 async def next_message(ws, timeout: float = 5.0) -> dict:
@@ -40,7 +44,9 @@ class Watcher:
     @classmethod
     async def open(cls, server, query: str = "", **state) -> Watcher:
         return cls(
-            await websockets.connect(ws_url(server, query), additional_headers=auth(server)),
+            await websockets.connect(
+                ws_url(server, query), additional_headers=auth(server), max_size=None
+            ),
             **state,
         )
 
@@ -57,7 +63,7 @@ class Watcher:
             self.incidents = {doc["id"]: doc for doc in message["incidents"]}
         elif message["type"] == "change":
             assert self.position is None or message["position"] > self.position, "out of order"
-            self.incidents[message["incident"]["id"]] = message["incident"]
+            merge(self.incidents, message)
         else:
             return message
         self.position = message["position"]
@@ -69,6 +75,17 @@ class Watcher:
 
     def changes(self, after: int = 0) -> list[dict]:
         return [m for m in self.messages if m["type"] == "change" and m["position"] > after]
+
+
+def merge(incidents: dict[str, dict], change: dict) -> None:
+    """Protocol 2: set the changed header fields, replace the touched items whole."""
+    doc = incidents.setdefault(change["incident"], {"id": change["incident"]})
+    doc.update(change["header"])
+    for kind, items in change["items"].items():
+        doc.setdefault(kind, {}).update(items)
+    for kind, ids in change["removed"].items():
+        for item in ids:
+            doc.get(kind, {}).pop(item, None)
 
 
 def board_of(server) -> dict[str, dict]:
@@ -101,7 +118,8 @@ def test_approval_arrives_over_the_websocket(server):
 
     change = asyncio.run(watch())
     assert change["type"] == "change"
-    assert change["incident"]["facts"][fact]["status"] == "approved"
+    assert change["incident"] == incident
+    assert change["items"]["facts"][fact]["status"] == "approved"
 
 
 def test_websocket_refuses_anyone_not_logged_in(server):
@@ -213,23 +231,36 @@ async def stalled_client(server):
     )
 
 
-def test_a_client_that_stops_reading_does_not_delay_the_others(server):
+def stalling_after(server, monkeypatch, seconds: str) -> None:
+    """Restart the server so that it hangs up on a socket that takes nothing for `seconds`."""
+    server.stop()
+    monkeypatch.setenv("CRISIS_BOARD_STALL_SECONDS", seconds)
+    server.start()
+
+
+def big_facts(server, incident: str, count: int) -> None:
+    for i in range(count):  # each about 10 KB on the board (the text and its history)
+        scenario.verified_fact(server, incident, f"{i} " + "Vannprøve. " * 450)
+
+
+def test_a_client_that_stops_reading_does_not_delay_the_others(server, monkeypatch):
+    stalling_after(server, monkeypatch, "2")
     incidents = [scenario.open_incident(server, title=f"Hendelse {n}") for n in range(3)]
     for incident in incidents:
-        for i in range(12):  # each change now carries about 55 KB
-            scenario.verified_fact(server, incident, f"{i} " + "Vannprøve. " * 450)
+        big_facts(server, incident, 12)
     each = (QUEUE_SIZE + 150) // len(incidents)  # enough to fill the socket buffers, then the queue
     flood = each * len(incidents)
     answered: dict[int, float] = {}
+    long_text = "Vannprøve. " * 450  # each change carries about 10 KB (the fact and its history)
 
-    def change_phase_again_and_again(incident: str) -> None:
-        with httpx.Client(base_url=server.url, headers=auth(server), timeout=10) as client:
+    def submit_again_and_again(incident: str) -> None:
+        vav = {"Authorization": f"Bearer {server.token('vav')}"}
+        with httpx.Client(base_url=server.url, headers=vav, timeout=10) as client:
             for i in range(each):
-                phase = "monitoring" if i % 2 == 0 else "active"
                 response = client.post(
-                    f"/api/incidents/{incident}/phase", json={"phase": phase, "reason": "test"}
+                    f"/api/incidents/{incident}/facts", json={"text": f"{i} {long_text}"}
                 )
-                assert response.status_code == 200, response.text
+                assert response.status_code == 201, response.text
                 answered[response.json()["position"]] = time.monotonic()
 
     async def run() -> None:
@@ -238,7 +269,7 @@ def test_a_client_that_stops_reading_does_not_delay_the_others(server):
         await steady.read()
         received: dict[int, float] = {}
         commands = [
-            threading.Thread(target=change_phase_again_and_again, args=(incident,))
+            threading.Thread(target=submit_again_and_again, args=(incident,))
             for incident in incidents
         ]
         for thread in commands:
@@ -262,12 +293,75 @@ def test_a_client_that_stops_reading_does_not_delay_the_others(server):
                 if message["type"] == "resync":
                     assert message["position"] == tail.position
         assert len(tail.changes()) < flood
-        assert tail.position < steady.position
+        assert tail.position is None or tail.position < steady.position
 
-        back = await tail.resume(server)  # reconnects with its position and catches up
+        # It reconnects with its position (if it got a board) and catches up.
+        back = await (tail.resume(server) if tail.position else Watcher.open(server))
         await back.read_until(steady.position)
         assert back.incidents == steady.incidents
         await back.ws.close()
         await steady.ws.close()
 
     asyncio.run(run())
+
+
+def test_a_client_that_stops_reading_is_hung_up_on_though_nothing_else_happens(
+    server, monkeypatch
+):
+    """Its socket stops taking the board: within the stall time (and a grace) the
+    server aborts the connection, freeing what it held unsent."""
+    stalling_after(server, monkeypatch, "1")
+    incident = scenario.open_incident(server)
+    big_facts(server, incident, 60)  # a board of about 600 KB: more than the socket buffers
+    board = len(httpx.get(f"{server.url}/api/board", headers=auth(server)).content)
+
+    with socket.socket() as sock:  # a websocket handshake, then never a read
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect(("127.0.0.1", server.port))
+        key = base64.b64encode(os.urandom(16)).decode()
+        sock.sendall(
+            (
+                f"GET /ws/board HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+                "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                f"Authorization: Bearer {server.token('comms')}\r\n\r\n"
+            ).encode()
+        )
+        time.sleep(4)  # the stall time, the grace, and some
+        sock.settimeout(10)  # a connection still open would time out below
+        received = 0
+        with pytest.raises((ConnectionResetError, EOFError)):
+            while chunk := sock.recv(65536):
+                received += len(chunk)
+            raise EOFError
+    assert received < board  # it was hung up on before it had the board
+
+    steady = httpx.get(f"{server.url}/api/board", headers=auth(server))
+    assert steady.status_code == 200  # the server itself carries on
+
+
+def test_board_connections_closed_because_the_store_is_unreachable_get_1013(
+    on_postgres,
+    monkeypatch,
+):
+    """1013 (try again later), not 1008 (access ended): an API client must not
+    read a database outage as a logout."""
+    srv, dbname = on_postgres
+    srv.stop()
+    monkeypatch.setenv("CRISIS_ACCESS_RECHECK_SECONDS", "1")
+    srv.start()
+
+    async def run() -> int:
+        watcher = await Watcher.open(srv)
+        await watcher.read()
+        allow_connections(dbname, False)
+        end_connections(dbname)
+        try:
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                while True:
+                    await watcher.read(timeout=20)
+        finally:
+            allow_connections(dbname, True)
+        return closed.value.rcvd.code
+
+    assert asyncio.run(run()) == 1013

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy
 import websockets
 
+from projections import board
 from server.settings import Settings
 from tests import scenario
 from tests.fixtures.servers import Server, free_port
@@ -45,7 +46,7 @@ def test_command_on_one_server_reaches_clients_of_another(two_servers):
 
     change = asyncio.run(watch_second())
     assert change["type"] == "change"
-    assert change["incident"]["facts"][fact]["status"] == "approved"
+    assert change["items"]["facts"][fact]["status"] == "approved"
 
 
 def test_killing_one_server_leaves_the_other_serving(two_servers):
@@ -65,15 +66,16 @@ def test_read_model_rows_are_written_once_per_database(two_servers, postgres_url
         scenario.approved_fact(second if n % 2 else first, incident, f"Fakta {n}")
     engine = sqlalchemy.create_engine(Settings.from_env("/tmp", postgres_url).views_url)
     with engine.connect() as conn:
-        board = {"view": "board"}
+        view = {"view": "board"}
         tracked = conn.execute(
-            sqlalchemy.text("select position from view_tracking where view = :view"), board
+            sqlalchemy.text("select position from view_tracking where view = :view"), view
         ).scalar_one()
-        doc = conn.execute(
-            sqlalchemy.text("select doc from view_rows where view = :view"), board
-        ).scalar_one()
+        found = conn.execute(
+            sqlalchemy.text("select id, doc from view_rows where view = :view"), view
+        ).all()
     engine.dispose()
+    rows = {key: json.loads(doc) for key, doc in found}
     headers = {"Authorization": f"Bearer {first.token('comms')}"}
     live = httpx.get(f"{first.url}/api/board", headers=headers).json()
     assert tracked == live["position"]
-    assert json.loads(doc) == live["incidents"][0]
+    assert board.assemble(rows.items()) == {incident: live["incidents"][0]}

@@ -1,10 +1,14 @@
 // The live board: a websocket feed of board changes, rendered with DOM text
 // nodes only (never innerHTML), so text from anyone is shown as text.
 //
-// What depends on the time of reading (inquiries in the last 15 minutes, at
-// risk, breached) is not in the board doc: it comes from the server's
-// GET /api/incidents/{id}/load, fetched when an incident changes and every
-// 30 seconds, so those rules are written once, on the server.
+// The load per channel comes with each change (the incident's `load` part: each
+// channel's figures as of the change that last moved them); as time passes
+// (inquiries in the last 15 minutes, at risk, breached) the server's
+// GET /api/incidents/{id}/load is asked every 30 seconds, never after each
+// change, so those rules are written once, on the server.
+
+import { el, fill } from "./lib/dom.js";
+import { follow } from "./lib/live.js";
 
 import { moment, text } from "./lib/texts.js";
 
@@ -28,31 +32,28 @@ const LOAD_FIELDS = ["received_15m", "received_60m", "backlog", "oldest_waiting"
 const SHOWN_INQUIRIES = 8; // the rest are counted, not listed: the desk has the full queue
 const REFRESH_MS = 30000;
 
-const incidents = new Map();
-const loads = new Map(); // incident id -> the server's load response
-let position = null;
-let retryDelay = 500;
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "onclick") node.addEventListener("click", value);
-    else node.setAttribute(key, value);
-  }
-  for (const child of children.flat()) {
-    if (child !== null && child !== undefined && child !== false) node.append(child);
-  }
-  return node;
-}
+let incidents = new Map();
+const loads = new Map(); // incident id -> the server's load response, as of its `now`
+let live = null;
 
 function label(key) {
   return labels[key] ?? key;
 }
 
-function fill(template, values) {
-  return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+// The load of an incident: the latest the server gave, with each channel the
+// changes moved since (their figures are as of that change).
+function loadOf(incident) {
+  const fetched = loads.get(incident.id);
+  const moved = Object.values(incident.load ?? {})
+    .filter((row) => !fetched || new Date(row.as_of) > new Date(fetched.now));
+  if (!fetched && !moved.length) return null;
+  const channels = { ...(fetched?.channels ?? {}) };
+  let now = fetched?.now ?? moved[0].as_of;
+  for (const row of moved) {
+    channels[row.channel] = row;
+    if (new Date(row.as_of) > new Date(now)) now = row.as_of;
+  }
+  return { ...fetched, now, channels };
 }
 
 function say(key, values) {
@@ -351,7 +352,7 @@ function loadCell(key, row) {
 }
 
 function loadTable(incident) {
-  const load = loads.get(incident.id);
+  const load = loadOf(incident);
   if (!load) return el("p", { class: "empty" }, label("fetching"));
   const rows = Object.entries(load.channels)
     .sort(([a], [b]) => channelName(a).localeCompare(channelName(b)));
@@ -433,7 +434,7 @@ function crisisMode(incident) {
 function target(incident) {
   if (incident.crisis_mode) return say("sla_crisis", { m: incident.sla_minutes });
   const load = loads.get(incident.id);
-  return load ? say("sla_normal", { h: Math.round(load.target_minutes / 60) }) : label("normal_service");
+  return load?.target_minutes ? say("sla_normal", { h: Math.round(load.target_minutes / 60) }) : label("normal_service");
 }
 
 function incidentSection(incident) {
@@ -462,7 +463,7 @@ function incidentSection(incident) {
 // ---- all incidents at a glance ------------------------------------------
 
 function backlog(incident) {
-  const load = loads.get(incident.id);
+  const load = loadOf(incident);
   if (!load) return ["–"];
   const rows = Object.values(load.channels);
   const sum = (key) => rows.reduce((total, row) => total + row[key], 0);
@@ -528,7 +529,7 @@ function render(changed = null) {
   const order = sections.map((node) => node.dataset.incident).join();
   const current = [...root.children].map((node) => node.dataset.incident).join();
   if (order !== current) root.replaceChildren(...sections);
-  root.dataset.position = position;
+  root.dataset.position = live.position;
   root.setAttribute("aria-busy", "false");
   document.dispatchEvent(new CustomEvent("board:render", { detail: { incidents: sorted, changed } }));
 }
@@ -562,21 +563,10 @@ function fetchLoads() {
   for (const id of incidents.keys()) fetchLoad(id);
 }
 
-function receive(message) {
-  if (message.type === "board") {
-    incidents.clear();
-    for (const incident of message.incidents) incidents.set(incident.id, incident);
-    position = message.position;
-    render();
-    fetchLoads();
-  } else if (message.type === "change") {
-    if (position !== null && message.position <= position) return;
-    incidents.set(message.incident.id, message.incident);
-    position = message.position;
-    render(new Set([message.incident.id]));
-    fetchLoad(message.incident.id);
-  }
-  // "resync": the server hangs up next; we reconnect from our position.
+function update(current, changed) {
+  incidents = current;
+  render(changed);
+  if (changed === null) fetchLoads(); // a whole new board: its load as of now
 }
 
 function setConnection(state, text) {
@@ -585,28 +575,10 @@ function setConnection(state, text) {
   document.body.dataset.connection = state;
 }
 
-function connect() {
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const params = new URLSearchParams();
-  if (root.dataset.incident) params.set("incident", root.dataset.incident); // one incident's page
-  if (position !== null) params.set("since", position);
-  const query = params.toString();
-  const socket = new WebSocket(`${scheme}://${location.host}/ws/board${query ? `?${query}` : ""}`);
-  setConnection("connecting", label("connecting"));
-  socket.addEventListener("open", () => {
-    retryDelay = 500;
-    setConnection("open", label("connected"));
-  });
-  socket.addEventListener("message", (event) => receive(JSON.parse(event.data)));
-  socket.addEventListener("close", () => {
-    setConnection("closed", label("disconnected"));
-    setTimeout(connect, retryDelay);
-    retryDelay = Math.min(retryDelay * 2, 10000);
-  });
-}
+const STATES = { connecting: "connecting", open: "connected", closed: "disconnected" };
 
 setInterval(() => {
   refreshTimes();
   fetchLoads();
 }, REFRESH_MS);
-connect();
+live = follow({ incident: root.dataset.incident || null, onUpdate: update, onState: (state) => setConnection(state, label(STATES[state])) });

@@ -3,7 +3,11 @@
 // JSON API, the live incident over the board websocket, and lists that are
 // re-rendered without losing the keyboard focus.
 
+import { el, fill } from "../lib/dom.js";
+import { follow as followBoard } from "../lib/live.js";
 import { moment, text } from "../lib/texts.js";
+
+export { el };
 
 const catalogue = JSON.parse(document.getElementById("labels").textContent);
 export const root = document.getElementById("desk");
@@ -32,25 +36,7 @@ export function warningText(warning) {
   return fill(catalogue.warnings[warning.code] ?? warning.code, warning.params ?? {});
 }
 
-function fill(text, params) {
-  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
-}
 
-// el("button", {type: "button", onclick: fn, "data-action": "x"}, "text", child, ...)
-export function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (key === "checked" || key === "selected" || key === "value") node[key] = value;
-    else node.setAttribute(key, value === true ? "" : value);
-  }
-  for (const child of children.flat(Infinity)) {
-    if (child !== null && child !== undefined && child !== false) node.append(child);
-  }
-  return node;
-}
 
 export function when(iso) {
   return moment(iso);
@@ -120,50 +106,27 @@ export async function get(path) {
   return response.json();
 }
 
-// The incident, live: the board snapshot, then each change in position order.
-// Reconnects from the last position seen, so nothing is missed or repeated.
+// The incident, live: the board snapshot, then each change merged in position
+// order (see lib/live.js); onDoc gets the incident as it stands after each.
 export function follow(onDoc) {
   const connection = document.getElementById("connection");
-  let position = null;
-  let delay = 500;
-  const setState = (state, key) => {
-    if (!connection) return;
-    connection.dataset.state = state;
-    connection.textContent = t(key);
-  };
-  function open() {
-    const params = new URLSearchParams({ incident: incidentId });
-    if (position !== null) params.set("since", position);
-    const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const socket = new WebSocket(`${scheme}://${location.host}/ws/board?${params}`);
-    setState("connecting", "connecting");
-    socket.addEventListener("open", () => { delay = 500; setState("open", "connected"); });
-    socket.addEventListener("message", (event) => {
-      const message = JSON.parse(event.data);
-      let doc = null;
-      if (message.type === "board") {
-        doc = message.incidents.find((i) => i.id === incidentId) ?? null;
-      } else if (message.type === "change") {
-        if (position !== null && message.position <= position) return;
-        doc = message.incident;
-      } else {
-        return; // resync: the server hangs up and we reconnect from our position
-      }
-      position = message.position;
-      if (doc) {
-        onDoc(doc);
-        root.dataset.position = position;
-        root.setAttribute("aria-busy", "false");
-      }
-    });
-    socket.addEventListener("close", () => {
-      setState("closed", "disconnected");
-      setTimeout(open, delay);
-      delay = Math.min(delay * 2, 10000);
-    });
-  }
+  const states = { connecting: "connecting", open: "connected", closed: "disconnected" };
+  const live = followBoard({
+    incident: incidentId,
+    onState: (state) => {
+      if (!connection) return;
+      connection.dataset.state = state;
+      connection.textContent = t(states[state]);
+    },
+    onUpdate: (incidents) => {
+      const doc = incidents.get(incidentId);
+      if (!doc) return;
+      onDoc(doc);
+      root.dataset.position = live.position;
+      root.setAttribute("aria-busy", "false");
+    },
+  });
   root.setAttribute("aria-busy", "true");
-  open();
 }
 
 // Render `entries` ([{key, sig, item}]) into `container`, reusing the node of

@@ -89,7 +89,10 @@ function citers(fact) {
   }
   for (const i of Object.values(incident.inquiries ?? {})) {
     const cite = (i.cites ?? []).find((c) => c.fact === fact.id);
-    if (cite) found.push({ item: i, cite, label: t("desk_answer_to", { handle: personal(i.handle), channel: channelName(i.channel) }),
+    // A department sees no resident (see projections/board/audience.py): no handle to name.
+    const label = "handle" in i ? t("desk_answer_to", { handle: personal(i.handle), channel: channelName(i.channel) })
+      : t("desk_answer_to_inquiry", { channel: channelName(i.channel) });
+    if (cite) found.push({ item: i, cite, label,
       state: t(`inquiry_status_${i.status}`) });
   }
   return found;

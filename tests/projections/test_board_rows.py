@@ -1,0 +1,98 @@
+"""The board at scale: what a change costs, and the load kept as counters.
+
+Measured in bytes and rows, not time: a change for one new inquiry is the same
+small message whether the incident holds none or 20,000, and the load per
+channel read from the counters equals the load counted from the items."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from uuid import uuid4
+
+from crisis.incidents.service import open_incident, switch_crisis_mode
+from crisis.inquiries.service import answer_inquiry, receive_inquiry, triage_inquiry
+from projections.board import Board
+from projections.board.changes import messages
+from projections.board.inquiries import load_per_channel
+from projections.events import opened_event
+from projections.runner import changes_of
+from tests import flow
+from tests.scenario import INCIDENT
+
+
+def events(log) -> list:
+    return [opened_event(log, n) for n in log.recorder.select_notifications(start=1, limit=1000)]
+
+
+def change_for(board: Board, event, position: int) -> str:
+    """The change message the hub sends for one event (the runner's own code)."""
+    board.settle()
+    changed = dict.fromkeys(board.apply(event, position), position)
+    (message,) = messages(changes_of(board, changed))
+    return message.text()
+
+
+def test_a_new_inquiry_is_a_small_change_at_any_incident_size(log, people):
+    incident = open_incident(log, people["comms"], **INCIDENT).id
+    receive_inquiry(
+        log,
+        people["comms"],
+        incident_id=incident,
+        channel="facebook",
+        handle="@kari.n",
+        text="Kan jeg dusje i vannet?",
+    )
+    opened, received = events(log)
+    sizes = {}
+    for inquiries in (0, 20_000):
+        board = Board()
+        board.apply(opened, 1)
+        for n in range(inquiries):
+            board.apply(replace(received, originator_id=uuid4()), n + 2)
+        text = change_for(board, replace(received, originator_id=uuid4()), inquiries + 2)
+        sizes[inquiries] = len(text.encode())
+        assert len(board.incidents[str(incident)]["inquiries"]) == inquiries + 1
+    print(f"change for one new inquiry: {sizes} bytes")
+    assert max(sizes.values()) <= 2048
+    assert sizes[20_000] - sizes[0] < 64  # only the counts' digits grow
+
+
+def test_the_load_from_counters_equals_the_load_counted_from_the_items(log, people, clock):
+    comms = people["comms"]
+    incident = open_incident(log, comms, **INCIDENT).id
+    approved = flow.fact(log, people, incident)
+    asked = []
+    for n in range(40):
+        clock.advance(minutes=7 + n % 5)
+        channel = ("facebook", "x", "sms")[n % 3]
+        saved = receive_inquiry(
+            log, comms, incident_id=incident, channel=channel, handle=f"@p{n}", text=f"Spørsmål {n}"
+        )
+        asked.append(saved.id)
+        if n % 4 == 0:
+            answer_inquiry(log, comms, asked[n // 2], text="Kok vannet.", cites=[approved])
+        if n % 7 == 0:
+            triage_inquiry(log, comms, saved.id, category="opinion")
+        if n == 25:
+            switch_crisis_mode(log, comms, incident, on=True, sla_minutes=45)
+    board = Board()
+    for position, event in enumerate(events(log), start=1):
+        board.apply(event, position)
+    doc = board.incidents[str(incident)]
+    start = clock.now()
+    for hours in (-3, -1, 0, 0.25, 1, 5, 48):
+        now = start + timedelta(hours=hours)
+        assert board.load(str(incident), now)[1] == load_per_channel(doc, now), hours
+    counted = load_per_channel(doc, start)
+    assert counted["x"]["backlog"] and counted["x"]["breached"]  # the figures are not all zero
+    for channel, row in doc["load"].items():  # each change carried its channel's load then
+        assert {k: v for k, v in row.items() if k not in ("channel", "as_of")} == load_per_channel(
+            doc, datetime_of(row["as_of"])
+        )[channel]
+
+
+def datetime_of(iso: str):
+    from datetime import datetime
+
+    return datetime.fromisoformat(iso)
