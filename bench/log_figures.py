@@ -69,20 +69,23 @@ def rebuild_figure(store: Store) -> Rebuilt:
         projections = rebuild(log, views)
         seconds = time.monotonic() - started
         rows = projections["board"].model.rows
-        size = sum(len(views_json) for views_json in _row_texts(views))
+        size = sum(len(text) for text in _row_texts(views).values())
         return Rebuilt(events, seconds, baseline, len(rows), size)
     finally:
         log.close()
         views.close()
 
 
-def _row_texts(views: ViewStore) -> list[str]:
+def _row_texts(views: ViewStore) -> dict[str, str]:
+    """The board's stored rows, id -> JSON text: incident headers (`<incident>`)
+    and their items (`<incident>/<part>/<id>`)."""
     from sqlalchemy import select
 
     from projections.store import rows
 
+    query = select(rows.c.id, rows.c.doc).where(rows.c.view == "board")
     with views.engine.connect() as conn:
-        return [r.doc for r in conn.execute(select(rows.c.doc).where(rows.c.view == "board"))]
+        return {r.id: r.doc for r in conn.execute(query)}
 
 
 @dataclass
@@ -154,7 +157,8 @@ def moment_json(log: CrisisLog, views: ViewStore, replayed: Replayed, i: int) ->
 def _final_board(views: ViewStore) -> dict[str, dict]:
     import json
 
-    return {doc["id"]: doc for doc in map(json.loads, _row_texts(views))}
+    headers = (text for id_, text in _row_texts(views).items() if "/" not in id_)
+    return {doc["id"]: doc for doc in map(json.loads, headers)}
 
 
 @dataclass
