@@ -7,7 +7,7 @@
 // board.js announces each render ("board:render") and each load it fetched
 // ("board:load"); this module only listens, so the board keeps one renderer.
 
-import { el } from "./lib/feedback.js";
+import { el } from "./lib/dom.js";
 
 const panel = document.getElementById("attention");
 const freshness = document.getElementById("updated");

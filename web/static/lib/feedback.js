@@ -42,15 +42,3 @@ export function onCommand(form, act) {
     }
   });
 }
-
-// el("li", {class: "x", "data-y": 1}, "text", child): DOM built from text nodes only.
-export function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value !== null && value !== undefined && value !== false) node.setAttribute(key === "class" ? "class" : key, value);
-  }
-  for (const child of children.flat(Infinity)) {
-    if (child !== null && child !== undefined && child !== false) node.append(child);
-  }
-  return node;
-}
