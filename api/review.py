@@ -25,6 +25,7 @@ from crisis.errors import CrisisError, NotFound, Refused
 from crisis.people.model import PERMISSIONS, Actor
 from crisis.review import service
 from crisis.review.model import MAX_NOTE
+from projections.board.audience import audience
 from projections.review import STEPS
 from projections.timeline import KINDS
 from reports.narrate import describe, when
@@ -107,6 +108,11 @@ def board_at_moment(
     moment = review.moment(incident, index=index, position=position, at=_time(at))
     if moment is None:
         raise NotFound("moment_not_found")
+    shown = audience(actor)
+    if moment.get("incident"):
+        moment["incident"] = shown.doc(moment["incident"])
+    if "incidents" in moment:
+        moment["incidents"] = [shown.doc(doc) for doc in moment["incidents"]]
     channels = runtime(request).channels.names()
     line = moment["line"]
     pins = review.pins(incident) if incident else {}

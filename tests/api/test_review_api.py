@@ -70,3 +70,21 @@ def test_timeline_json_filters_by_kind(api):
         "Fact.Approved",
     ]
     assert all(line["description"] and line["when"] for line in facts["lines"])
+
+
+def test_the_board_at_a_moment_shows_a_reviewer_no_resident(api):
+    """What a role sees of a board is decided in one place, for replays too: a
+    reviewer gets no handle, and a text only where it was flagged archive-worthy."""
+    incident = scenario.open_incident(api)
+    plain = scenario.inquiry(api, incident, "Kan jeg dusje?")
+    kept = scenario.inquiry(api, incident, "Naboen ble syk.")
+    api.ok("comms", f"/api/inquiries/{kept}/archive-worthy", {"reason": "Viktig"})
+    for query in (f"incident={incident}&position=999999", "position=999999"):
+        moment = api.get("reviewer", f"/api/review/board?{query}").json()
+        docs = [moment["incident"]] if "incident" in moment else moment["incidents"]
+        (doc,) = [d for d in docs if d["id"] == incident]
+        inquiries = doc["inquiries"]
+        assert "handle" not in inquiries[plain] and "text" not in inquiries[plain]
+        assert inquiries[kept]["text"] == "Naboen ble syk." and "handle" not in inquiries[kept]
+    staff = api.get("comms", f"/api/review/board?incident={incident}&position=999999").json()
+    assert staff["incident"]["inquiries"][plain]["handle"] == "@kari.n"
