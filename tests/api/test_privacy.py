@@ -109,7 +109,7 @@ def test_erasure_removes_the_person_everywhere_at_once(api, sigrid, settings, cl
     figures_before = api.get("reviewer", f"/api/review/{incident}/figures").json()
     received_at = api.get("reviewer", f"/api/review/{incident}/timeline").json()["lines"]
     moment = next(line["position"] for line in received_at if line["item"] == first)
-    before = api.get("reviewer", f"/api/review/board?incident={incident}&position={moment}").json()
+    before = api.get("comms", f"/api/review/board?incident={incident}&position={moment}").json()
     assert before["incident"]["inquiries"][first]["text"] == TEXT_SAID  # kept in memory now
     position = api.position()
 
@@ -134,7 +134,7 @@ def test_erasure_removes_the_person_everywhere_at_once(api, sigrid, settings, cl
     assert item(api, incident, first)["status"] == "answered"
 
     # A replay of a moment before the erasure (the one just viewed, too).
-    then = api.get("reviewer", f"/api/review/board?incident={incident}&position={moment}").json()
+    then = api.get("comms", f"/api/review/board?incident={incident}&position={moment}").json()
     assert then["incident"]["inquiries"][first]["text"] is None
     assert then["line"]["description"] == (
         f"Henvendelse fra {REMOVED} på Facebook, registrert av Kari Kommunikasjon: «{REMOVED}»"
@@ -237,7 +237,7 @@ def test_redaction_hides_the_text_everywhere_and_keeps_why(api, sigrid, settings
     assert shown["redacted"]["by"] == "Kari Kommunikasjon"
     refused(api, "comms", path, {"reason": "igjen"}, 409, "already_redacted")
 
-    then = api.get("reviewer", f"/api/review/board?incident={incident}&position={moment}").json()
+    then = api.get("comms", f"/api/review/board?incident={incident}&position={moment}").json()
     assert then["incident"]["inquiries"][other]["text"] is None
     said = [
         line["description"]
