@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import Any, Protocol
+
+from eventsourcing.domain import Aggregate
+
+import crisis
 
 
 class Poster(Protocol):
@@ -291,3 +297,23 @@ def whole_incident(api: Poster, step: Any = lambda: None) -> dict[str, str]:
         "case": case,
         "spam": spam,
     }
+
+
+def domain_event_classes() -> list[type]:
+    """Every event class of every aggregate in the domain (`crisis`), not of
+    aggregates elsewhere (the benchmark's baseline has one)."""
+    for module in pkgutil.walk_packages(crisis.__path__, "crisis."):
+        importlib.import_module(module.name)
+    found, aggregates = [], list(Aggregate.__subclasses__())
+    while aggregates:
+        aggregate = aggregates.pop()
+        aggregates.extend(aggregate.__subclasses__())
+        if aggregate.__module__.startswith("crisis."):
+            found += [
+                member
+                for name, member in vars(aggregate).items()
+                if isinstance(member, type)
+                and issubclass(member, Aggregate.Event)
+                and name not in ("Event", "Created")
+            ]
+    return found

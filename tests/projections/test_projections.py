@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
 import json
-import pkgutil
 import signal
 import subprocess
 import sys
@@ -15,9 +13,7 @@ from uuid import UUID
 import httpx
 import pytest
 import sqlalchemy
-from eventsourcing.domain import Aggregate, DomainEvent
 
-import crisis
 from crisis.facts.service import submit_fact
 from crisis.incidents.service import open_incident
 from projections import board
@@ -50,22 +46,7 @@ def crisis_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess:
 
 def every_event_kind() -> set[str]:
     """The topic of every kind of event the domain defines."""
-    for module in pkgutil.walk_packages(crisis.__path__, "crisis."):
-        importlib.import_module(module.name)
-    kinds, aggregates = set(), list(Aggregate.__subclasses__())
-    while aggregates:
-        aggregate = aggregates.pop()
-        aggregates.extend(aggregate.__subclasses__())
-        if not aggregate.__module__.startswith("crisis."):
-            continue  # e.g. the benchmark's baseline aggregate
-        for name, member in vars(aggregate).items():
-            if (
-                isinstance(member, type)
-                and issubclass(member, DomainEvent)
-                and name not in ("Event", "Created")
-            ):
-                kinds.add(f"{member.__module__}:{member.__qualname__}")
-    return kinds
+    return {f"{c.__module__}:{c.__qualname__}" for c in scenario.domain_event_classes()}
 
 
 def logged_kinds(settings: Settings) -> set[str]:

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
-import inspect
-import pkgutil
-
 import pytest
-from eventsourcing.domain import Aggregate
 
-import crisis
 from crisis.channels.service import change_channel
 from crisis.facts.service import correct_fact
 from crisis.incidents.service import change_phase
@@ -20,35 +14,14 @@ from projections import timeline as timeline_module
 from projections.store import ViewStore
 from projections.timeline import Timeline, line_types, opened, registered
 from reports.narrate import describe
-from tests import flow
+from tests import flow, scenario
 from web.texts import catalogue
 
 CHANNELS = {"website": "Nettsiden", "facebook": "Facebook", "x": "X"}
 
 
-def event_classes() -> list[type]:
-    """Every event class of every aggregate in the domain."""
-    for module in pkgutil.walk_packages(crisis.__path__, "crisis."):
-        importlib.import_module(module.name)
-    found = []
-    domain = (a for a in _subclasses(Aggregate) if a.__module__.startswith("crisis."))
-    for aggregate in domain:
-        for name, member in vars(aggregate).items():
-            if (
-                inspect.isclass(member)
-                and issubclass(member, Aggregate.Event)
-                and name not in ("Event", "Created")
-            ):
-                found.append(member)
-    return found
-
-
-def _subclasses(cls: type) -> list[type]:
-    return [c for s in cls.__subclasses__() for c in (s, *_subclasses(s))]
-
-
 def test_every_event_type_has_a_line_and_a_sentence_in_both_languages():
-    classes = event_classes()
+    classes = scenario.domain_event_classes()
     assert len(classes) > 40
     assert [c.__qualname__ for c in classes if not registered(c)] == []
     for lang in ("nb", "en"):
