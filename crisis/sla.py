@@ -10,8 +10,10 @@ replay of the log gives the same answer the live board gave.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -46,21 +48,68 @@ def _utc(at: datetime) -> datetime:
     return at.astimezone(UTC)
 
 
+@lru_cache(maxsize=None)
+def _hours(day: date) -> tuple[datetime, datetime] | None:
+    """The day's office hours (UTC), or None on a day off; each day worked out once."""
+    return _office_hours(day) if is_working_day(day) else None
+
+
+class _Ledger:
+    """Office hours worked before each day, counted from an epoch and kept for
+    every day between the earliest and latest asked about, so the working time
+    between two instants is a difference of two look-ups, not a walk over the
+    days between them. Whole microseconds, so the difference is exact."""
+
+    EPOCH = date(2000, 1, 1)
+
+    def __init__(self) -> None:
+        self.before: dict[date, timedelta] = {self.EPOCH: timedelta()}
+        self.first = self.last = self.EPOCH
+        self.lock = threading.Lock()
+
+    def worked_before(self, day: date) -> timedelta:
+        found = self.before.get(day)
+        if found is None:
+            with self.lock:
+                self._extend(day)
+            found = self.before[day]
+        return found
+
+    def _extend(self, day: date) -> None:
+        one = timedelta(days=1)
+        while self.last < day:
+            self.before[self.last + one] = self.before[self.last] + _length(self.last)
+            self.last += one
+        while self.first > day:
+            self.before[self.first - one] = self.before[self.first] - _length(self.first - one)
+            self.first -= one
+
+
+def _length(day: date) -> timedelta:
+    hours = _hours(day)
+    return timedelta() if hours is None else hours[1] - hours[0]
+
+
+_LEDGER = _Ledger()
+
+
+def _worked(at: datetime) -> timedelta:
+    """Office hours from the ledger's epoch to the instant `at` (in UTC)."""
+    day = at.astimezone(OSLO).date()
+    total = _LEDGER.worked_before(day)
+    hours = _hours(day)
+    if hours is not None:
+        opens, closes = hours
+        total += min(max(at, opens), closes) - opens
+    return total
+
+
 def working_minutes(start: datetime, end: datetime) -> float:
     """Minutes of Norwegian office hours between two instants."""
     start, end = _utc(start), _utc(end)
     if end <= start:
         return 0.0
-    total = timedelta()
-    day, last = start.astimezone(OSLO).date(), end.astimezone(OSLO).date()
-    while day <= last:
-        if is_working_day(day):
-            opens, closes = _office_hours(day)
-            overlap = min(end, closes) - max(start, opens)
-            if overlap > timedelta():
-                total += overlap
-        day += timedelta(days=1)
-    return total.total_seconds() / 60
+    return (_worked(end) - _worked(start)).total_seconds() / 60
 
 
 def add_working_minutes(start: datetime, minutes: float) -> datetime:
@@ -68,8 +117,9 @@ def add_working_minutes(start: datetime, minutes: float) -> datetime:
     start, left = _utc(start), timedelta(minutes=minutes)
     day = start.astimezone(OSLO).date()
     while True:
-        if is_working_day(day):
-            opens, closes = _office_hours(day)
+        hours = _hours(day)
+        if hours is not None:
+            opens, closes = hours
             begin = max(start, opens)
             if begin < closes:
                 if begin + left <= closes:
@@ -125,14 +175,25 @@ def sla_state(
 
     A stopped clock is on time or breached; only a running one can be at risk.
     """
+    state, used, is_stopped = _measure(started, stopped, now, policy)
+    return ClockState(state, used, policy.target_minutes, policy.due(started), is_stopped)
+
+
+def state_at(started: datetime, stopped: datetime | None, now: datetime, policy: Policy) -> str:
+    """Only the state of `sla_state` (without working out when it is due)."""
+    return _measure(started, stopped, now, policy)[0]
+
+
+def _measure(
+    started: datetime, stopped: datetime | None, now: datetime, policy: Policy
+) -> tuple[str, float, bool]:
+    """The clock's state, the minutes it used, and whether it is stopped."""
     is_stopped = stopped is not None and stopped <= now
     end = now if stopped is None else min(stopped, now)
     used = policy.elapsed(started, end)
     target = policy.target_minutes
     if used > target:
-        state = BREACHED
-    elif not is_stopped and used >= AT_RISK_SHARE * target:
-        state = AT_RISK
-    else:
-        state = ON_TIME
-    return ClockState(state, used, target, policy.due(started), is_stopped)
+        return BREACHED, used, is_stopped
+    if not is_stopped and used >= AT_RISK_SHARE * target:
+        return AT_RISK, used, is_stopped
+    return ON_TIME, used, is_stopped

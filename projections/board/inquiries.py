@@ -39,7 +39,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from crisis.inquiries.model import NO_ANSWER_NEEDED, NORMAL_PRIORITY, Inquiry
-from crisis.sla import AT_RISK, BREACHED, DEFAULT_CRISIS_TARGET_MINUTES, Policy, sla_state
+from crisis.sla import (
+    AT_RISK,
+    BREACHED,
+    DEFAULT_CRISIS_TARGET_MINUTES,
+    Policy,
+    sla_state,
+    state_at,
+)
 from projections.board import Board, Doc, handles, iso, item_part, person, time_of
 from projections.board.facts import citations
 
@@ -256,7 +263,7 @@ def load_per_channel(incident: Doc, now: datetime) -> dict[str, Doc]:
             oldest = channel["oldest_waiting_at"]
             if oldest is None or received < time_of(oldest):
                 channel["oldest_waiting_at"] = item["received_at"]
-            state = sla_state(received, None, now, policy).state
+            state = state_at(received, None, now, policy)
             if state in (AT_RISK, BREACHED):
                 channel[state] += 1
     for channel in load.values():

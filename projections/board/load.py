@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from crisis.sla import BREACHED, ON_TIME, Policy, sla_state
+from crisis.sla import BREACHED, ON_TIME, Policy, state_at
 from projections.board import LOAD, Doc, iso
 
 # What one inquiry adds to its channel's load: channel, received, status, in the backlog.
@@ -139,7 +139,7 @@ def policy_of(doc: Doc) -> Policy:
 
 
 def _state(received: datetime, now: datetime, policy: Policy) -> str:
-    return sla_state(received, None, now, policy).state
+    return state_at(received, None, now, policy)
 
 
 def _count(waiting: list[tuple[datetime, str]], late: Callable[[datetime], bool]) -> int:
