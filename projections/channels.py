@@ -43,7 +43,12 @@ class ChannelList:
         return []
 
 
-VIEW = View("channels", 1, ChannelList)
+def _events() -> tuple[type, ...]:
+    r = ChannelRegistry
+    return (r.Seeded, r.ChannelAdded, r.ChannelChanged, r.ChannelRetired)
+
+
+VIEW = View("channels", 1, ChannelList, events=_events)
 
 
 class Channels:

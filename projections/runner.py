@@ -23,6 +23,7 @@ from typing import Any
 import orjson
 from eventsourcing.persistence import Notification
 from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.utils import resolve_topic
 
 from crisis.log import CrisisLog
 from projections.events import opened_event
@@ -71,6 +72,7 @@ class ViewRunner:
         self.stalled: Poisoned | None = None
         self._pulling = threading.Lock()
         self._listeners: list[Callable[[list[Change]], object]] = []
+        self._topics: dict[str, bool] = {}
         self.position: int
         self.model: Model
         self._reload()
@@ -157,7 +159,10 @@ class ViewRunner:
         self.events.vault.refresh()
         with self.lock:
             changed: dict[str, int] = {}
+            last = notifications[-1].id
             for n in notifications:
+                if n.id != last and not self._wants(n.topic):
+                    continue
                 try:
                     event = opened_event(self.events, n)
                     for row_id in self.model.apply(event, n.id):
@@ -188,6 +193,18 @@ class ViewRunner:
             self.caught_up.notify_all()
         for listener in self._listeners:
             listener(changes)
+
+    def _wants(self, topic: str) -> bool:
+        """Whether the model applies events of this topic (see `View.events`)."""
+        wanted = self._topics.get(topic)
+        if wanted is None:
+            kinds = self.view.events
+            try:
+                wanted = kinds is None or resolve_topic(topic) in set(kinds())
+            except Exception:  # an unknown topic: decoding it says what is wrong
+                wanted = True
+            self._topics[topic] = wanted
+        return wanted
 
     def _reload(self) -> None:
         self.position, docs = self.store.load(self.view.name, self.view.layout)

@@ -44,3 +44,7 @@ class View:
     # Called after each saved batch with (store, from position, to position,
     # the batch's last event, the model), e.g. to keep replay checkpoints.
     after_save: Callable[[Any, int, int, Any, Model], None] | None = None
+    # The kinds of event the model applies (None: any). The runner decodes
+    # only these (and each batch's last event, for `after_save`): decoding and
+    # opening sealed data is most of what an event costs a read model.
+    events: Callable[[], Iterable[type]] | None = None

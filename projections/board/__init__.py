@@ -332,4 +332,4 @@ def item_part(name: str) -> str:
 # Register every concept's handlers.
 from projections.board import facts, incidents, inquiries, posts, replies, rumours  # noqa: E402,F401
 
-VIEW = View("board", LAYOUT, Board.from_rows)
+VIEW = View("board", LAYOUT, Board.from_rows, events=handled)
