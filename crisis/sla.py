@@ -11,6 +11,7 @@ replay of the log gives the same answer the live board gave.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -184,6 +185,24 @@ def state_at(started: datetime, stopped: datetime | None, now: datetime, policy:
     return _measure(started, stopped, now, policy)[0]
 
 
+def running_states(now: datetime, policy: Policy) -> Callable[[datetime], str]:
+    """`state_at(started, None, now, policy)` for many clocks at one `now` (the
+    load per channel searches its backlog): the work on `now` is done once."""
+    now = _utc(now)
+    if policy.crisis_mode:
+        return lambda started: _grade(
+            max(0.0, (now - _utc(started)).total_seconds() / 60), policy.target_minutes, False
+        )
+    worked = _worked(now)
+
+    def state(started: datetime) -> str:
+        started = _utc(started)
+        used = 0.0 if now <= started else (worked - _worked(started)).total_seconds() / 60
+        return _grade(used, policy.target_minutes, False)
+
+    return state
+
+
 def _measure(
     started: datetime, stopped: datetime | None, now: datetime, policy: Policy
 ) -> tuple[str, float, bool]:
@@ -191,9 +210,12 @@ def _measure(
     is_stopped = stopped is not None and stopped <= now
     end = now if stopped is None else min(stopped, now)
     used = policy.elapsed(started, end)
-    target = policy.target_minutes
+    return _grade(used, policy.target_minutes, is_stopped), used, is_stopped
+
+
+def _grade(used: float, target: int, stopped: bool) -> str:
     if used > target:
-        return BREACHED, used, is_stopped
-    if not is_stopped and used >= AT_RISK_SHARE * target:
-        return AT_RISK, used, is_stopped
-    return ON_TIME, used, is_stopped
+        return BREACHED
+    if not stopped and used >= AT_RISK_SHARE * target:
+        return AT_RISK
+    return ON_TIME

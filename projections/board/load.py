@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from crisis.sla import BREACHED, ON_TIME, Policy, state_at
+from crisis.sla import BREACHED, ON_TIME, Policy, running_states
 from projections.board import LOAD, Doc, iso
 
 # What one inquiry adds to its channel's load: channel, received, status, in the backlog.
@@ -53,15 +53,16 @@ class Channel:
 
     def as_of(self, now: datetime, policy: Policy) -> Doc:
         """The same figures as `inquiries.load_per_channel` gives for this channel."""
-        waiting = self.backlog[: bisect_right(self.backlog, (now, LATEST))]
-        oldest = waiting[0][0] if waiting else None
-        late = _count(waiting, lambda t: _state(t, now, policy) == BREACHED)
-        risky = _count(waiting, lambda t: _state(t, now, policy) != ON_TIME)
+        waiting = bisect_right(self.backlog, (now, LATEST))
+        oldest = self.backlog[0][0] if waiting else None
+        state = running_states(now, policy)
+        late = _count(self.backlog, 0, waiting, lambda t: state(t) == BREACHED)
+        risky = _count(self.backlog, late, waiting, lambda t: state(t) != ON_TIME)
         arrived = bisect_right(self.received, now)
         return {
             "received_15m": arrived - bisect_left(self.received, now - timedelta(minutes=15)),
             "received_60m": arrived - bisect_left(self.received, now - timedelta(minutes=60)),
-            "backlog": len(waiting),
+            "backlog": waiting,
             "oldest_waiting_at": iso(oldest) if oldest else None,
             "oldest_waiting_minutes": (
                 round((now - oldest).total_seconds() / 60, 1) if oldest else None
@@ -138,16 +139,14 @@ def policy_of(doc: Doc) -> Policy:
     return policy(doc)
 
 
-def _state(received: datetime, now: datetime, policy: Policy) -> str:
-    return state_at(received, None, now, policy)
-
-
-def _count(waiting: list[tuple[datetime, str]], late: Callable[[datetime], bool]) -> int:
-    """How many of the oldest are late (lateness only grows with waiting)."""
-    low, high = 0, len(waiting)
+def _count(
+    backlog: list[tuple[datetime, str]], low: int, high: int, late: Callable[[datetime], bool]
+) -> int:
+    """How many of the oldest `high` are late (lateness only grows with waiting;
+    the first `low` are known to be late)."""
     while low < high:
         middle = (low + high) // 2
-        if late(waiting[middle][0]):
+        if late(backlog[middle][0]):
             low = middle + 1
         else:
             high = middle
