@@ -115,6 +115,23 @@ class KeyStore:
     def seal(self, item: UUID, part: str, subject: UUID, text: str) -> Sealed:
         return _sealed(item, part, self._key_for(item, part, subject), text)
 
+    def preload(self, items: Iterable[UUID]) -> None:
+        with self._lock:
+            wanted = [i for i in map(str, items) if not self._known(i)]
+        if not wanted:
+            return
+        stored = {(i, p): MISSING for i in wanted for p in PARTS}
+        query = select(personal_keys).where(personal_keys.c.item.in_(wanted))
+        with self.engine.connect() as conn:
+            stored.update({(r.item, r.part): _cached(r.key) for r in conn.execute(query)})
+        with self._lock:
+            for key, found in stored.items():
+                self._keys.setdefault(key, found)
+
+    def _known(self, item: str) -> bool:
+        """Whether every part of the item is cached or new (call with the lock held)."""
+        return all((item, p) in self._new or (item, p) in self._keys for p in PARTS)
+
     def keep(self, events: Sequence[Any]) -> None:
         """Write the new keys these events were sealed with, in one transaction.
         A key stored meanwhile for the same part (by another process, or by a

@@ -98,6 +98,7 @@ def receive_delivery(log: CrisisLog, channel: str, messages: Sequence[Message]) 
         watches[incident_id] = watch_list_of(log, incident_id)
     by, at = _integration(source), log.clock.now()
     ids = [external_inquiry_id(channel, m.external_id) for m in messages]
+    log.vault.preload(ids)
     for attempt in range(_RACES + 1):
         new: dict[UUID, Inquiry] = {}
         for inquiry_id, m in zip(ids, messages, strict=True):

@@ -37,6 +37,9 @@ class MemoryVault:
         self._texts.setdefault((item, part), {})[box] = text
         return Sealed(item, part, box=box)
 
+    def preload(self, items: Iterable[UUID]) -> None:
+        pass  # nothing to read
+
     def keep(self, events: Sequence[Any]) -> None:
         pass  # kept when sealed: nothing outlives the process anyway
 

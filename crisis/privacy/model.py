@@ -95,6 +95,11 @@ class Vault(Protocol):
         with the subject; a new key is stored by `keep`."""
         ...
 
+    def preload(self, items: Iterable[UUID]) -> None:
+        """Read what the store holds for these items in one go, so sealing
+        them asks nothing more (a delivery of many inquiries)."""
+        ...
+
     def keep(self, events: Sequence[Any]) -> None:
         """Store the keys made for these events' sealed values, before the
         events are saved (the log calls it on every save): sealing itself

@@ -63,6 +63,19 @@ def test_a_batch_of_inquiries_costs_one_key_store_transaction(log, people, setti
         other.close()
 
 
+def test_a_batch_of_inquiries_reads_the_key_store_once(log, people):
+    """Sealing a delivery asks the key store once for all its inquiries, not once each."""
+    incident = flow.incident(log, people)
+    reads: list[str] = []
+    event.listen(
+        log.vault.engine,
+        "before_cursor_execute",
+        lambda _c, _cur, sql, *_: reads.append(sql) if "FROM personal_keys" in sql else None,
+    )
+    assert receive_delivery(log, "facebook", _messages(incident, 40)).accepted == 40
+    assert len(reads) == 1
+
+
 def _received(log: CrisisLog, incident, message: Message, text: str) -> Inquiry:
     return Inquiry.receive(
         log.vault,
