@@ -11,10 +11,11 @@ replay of the log gives the same answer the live board gave.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -49,7 +50,7 @@ def _utc(at: datetime) -> datetime:
     return at.astimezone(UTC)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _hours(day: date) -> tuple[datetime, datetime] | None:
     """The day's office hours (UTC), or None on a day off; each day worked out once."""
     return _office_hours(day) if is_working_day(day) else None
@@ -59,31 +60,48 @@ class _Ledger:
     """Office hours worked before each day, counted from an epoch and kept for
     every day between the earliest and latest asked about, so the working time
     between two instants is a difference of two look-ups, not a walk over the
-    days between them. Whole microseconds, so the difference is exact."""
-
-    EPOCH = date(2000, 1, 1)
+    days between them, and its inverse a binary search. Whole microseconds, so
+    differences are exact."""
 
     def __init__(self) -> None:
-        self.before: dict[date, timedelta] = {self.EPOCH: timedelta()}
-        self.first = self.last = self.EPOCH
+        # (first day, worked before each day from it on): replaced whole when it
+        # grows backwards, appended to when forwards, so readers need no lock.
+        self.days: tuple[date, list[timedelta]] = (date(2000, 1, 1), [timedelta()])
         self.lock = threading.Lock()
 
     def worked_before(self, day: date) -> timedelta:
-        found = self.before.get(day)
-        if found is None:
+        first, totals = self.days
+        i = (day - first).days
+        if not 0 <= i < len(totals):
             with self.lock:
                 self._extend(day)
-            found = self.before[day]
-        return found
+            first, totals = self.days
+            i = (day - first).days
+        return totals[i]
+
+    def day_of(self, worked: timedelta) -> tuple[date, timedelta]:
+        """The last day before which at most `worked` was worked, and how much."""
+        while self.days[1][0] > worked:
+            with self.lock:
+                self._extend(self.days[0] - timedelta(days=31))
+        first, totals = self.days
+        i = bisect_right(totals, worked) - 1
+        return first + timedelta(days=i), totals[i]
 
     def _extend(self, day: date) -> None:
         one = timedelta(days=1)
-        while self.last < day:
-            self.before[self.last + one] = self.before[self.last] + _length(self.last)
-            self.last += one
-        while self.first > day:
-            self.before[self.first - one] = self.before[self.first] - _length(self.first - one)
-            self.first -= one
+        first, totals = self.days
+        while first + timedelta(days=len(totals) - 1) < day:
+            last = first + timedelta(days=len(totals) - 1)
+            totals.append(totals[-1] + _length(last))
+        if day < first:
+            earlier = [timedelta()] * (first - day).days
+            total, each = totals[0], first
+            for i in range(len(earlier) - 1, -1, -1):
+                each -= one
+                total -= _length(each)
+                earlier[i] = total
+            self.days = (day, earlier + totals)
 
 
 def _length(day: date) -> timedelta:
@@ -103,6 +121,15 @@ def _worked(at: datetime) -> timedelta:
         opens, closes = hours
         total += min(max(at, opens), closes) - opens
     return total
+
+
+def _instant(worked: timedelta) -> datetime:
+    """The latest instant by which at most `worked` has been worked (`_worked`
+    inverted): within the opening hours of the day in which it is reached."""
+    day, before = _LEDGER.day_of(worked)
+    hours = _hours(day)
+    assert hours is not None, "only a working day adds to the total"
+    return hours[0] + (worked - before)
 
 
 def working_minutes(start: datetime, end: datetime) -> float:
@@ -185,22 +212,37 @@ def state_at(started: datetime, stopped: datetime | None, now: datetime, policy:
     return _measure(started, stopped, now, policy)[0]
 
 
-def running_states(now: datetime, policy: Policy) -> Callable[[datetime], str]:
-    """`state_at(started, None, now, policy)` for many clocks at one `now` (the
-    load per channel searches its backlog): the work on `now` is done once."""
+def late_from(now: datetime, policy: Policy) -> tuple[datetime, datetime]:
+    """For running clocks as of `now` (none started after it): the latest start
+    at which one is breached, and the latest at which it is at least at risk;
+    one started at or before each is. So the load per channel counts its
+    backlog with two binary searches, whatever its size (the same states as
+    `state_at`: the used minutes only grow with the wait)."""
     now = _utc(now)
+    breached, risky = _waits(policy.target_minutes)
     if policy.crisis_mode:
-        return lambda started: _grade(
-            max(0.0, (now - _utc(started)).total_seconds() / 60), policy.target_minutes, False
-        )
+        return now - breached, now - risky
     worked = _worked(now)
+    return _instant(worked - breached), _instant(worked - risky)
 
-    def state(started: datetime) -> str:
-        started = _utc(started)
-        used = 0.0 if now <= started else (worked - _worked(started)).total_seconds() / 60
-        return _grade(used, policy.target_minutes, False)
 
-    return state
+@lru_cache(maxsize=64)
+def _waits(target: int) -> tuple[timedelta, timedelta]:
+    """The least time (whole microseconds) a clock counts as breached, and as
+    at least at risk: searched as `_grade` judges the minutes, rounding and all."""
+    share = AT_RISK_SHARE * target
+    return _least(lambda used: used > target, target), _least(lambda used: used >= share, target)
+
+
+def _least(enough: Callable[[float], bool], target: int) -> timedelta:
+    low, high = 0, (abs(target) + 1) * 60_000_000  # enough(high) holds
+    while low < high:
+        middle = (low + high) // 2
+        if enough(timedelta(microseconds=middle).total_seconds() / 60):
+            high = middle
+        else:
+            low = middle + 1
+    return timedelta(microseconds=low)
 
 
 def _measure(

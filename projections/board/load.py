@@ -8,20 +8,20 @@ inquiry carries its channel's load as of that event (the incident doc part
 `load`, keyed by channel), so pages need not ask for it after each change.
 
 A backlog item's SLA state only gets worse the longer it waited, so the
-oldest ones are the late ones: at risk and breached are counted by searching
-for where the state changes. `inquiries.load_per_channel` computes the same
+oldest ones are the late ones: `crisis.sla.late_from` gives the latest
+receipt time that is breached as of the moment, and the latest at risk, and a
+binary search of the backlog counts each. `inquiries.load_per_channel` computes the same
 from the items (for the review's moments); a test holds the two equal.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from crisis.sla import BREACHED, ON_TIME, Policy, running_states
+from crisis.sla import Policy, late_from
 from projections.board import LOAD, Doc, iso
 
 # What one inquiry adds to its channel's load: channel, received, status, in the backlog.
@@ -55,9 +55,9 @@ class Channel:
         """The same figures as `inquiries.load_per_channel` gives for this channel."""
         waiting = bisect_right(self.backlog, (now, LATEST))
         oldest = self.backlog[0][0] if waiting else None
-        state = running_states(now, policy)
-        late = _count(self.backlog, 0, waiting, lambda t: state(t) == BREACHED)
-        risky = _count(self.backlog, late, waiting, lambda t: state(t) != ON_TIME)
+        breached, at_risk = late_from(now, policy)
+        late = bisect_right(self.backlog, (breached, LATEST), 0, waiting)
+        risky = bisect_right(self.backlog, (at_risk, LATEST), late, waiting)
         arrived = bisect_right(self.received, now)
         return {
             "received_15m": arrived - bisect_left(self.received, now - timedelta(minutes=15)),
@@ -137,17 +137,3 @@ def policy_of(doc: Doc) -> Policy:
     from projections.board.inquiries import policy_of as policy
 
     return policy(doc)
-
-
-def _count(
-    backlog: list[tuple[datetime, str]], low: int, high: int, late: Callable[[datetime], bool]
-) -> int:
-    """How many of the oldest `high` are late (lateness only grows with waiting;
-    the first `low` are known to be late)."""
-    while low < high:
-        middle = (low + high) // 2
-        if late(backlog[middle][0]):
-            low = middle + 1
-        else:
-            high = middle
-    return low

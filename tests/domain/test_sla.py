@@ -14,6 +14,7 @@ from crisis.sla import (
     Policy,
     add_working_minutes,
     is_working_day,
+    late_from,
     sla_state,
     working_minutes,
 )
@@ -132,3 +133,27 @@ def test_crisis_mode_uses_the_incident_target_in_wall_clock_minutes():
     assert sla_state(start, None, start + timedelta(minutes=23), policy).state == AT_RISK
     assert sla_state(start, None, start + timedelta(minutes=31), policy).state == BREACHED
     assert policy.due(start) == start + timedelta(minutes=30)
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [Policy(), Policy(crisis_mode=True, crisis_target_minutes=30)],
+    ids=["normal", "crisis"],
+)
+def test_late_from_gives_where_the_state_changes(policy):
+    """The load per channel counts its backlog from these two start times: a clock
+    started at or before the first is breached, at or before the second at risk
+    or worse, to the microsecond (across a weekend and Christmas)."""
+    now = oslo(2026, 12, 28, 9, 17, 3)
+    breached, risky = late_from(now, policy)
+    assert breached < risky < now
+    tick = timedelta(microseconds=1)
+    assert sla_state(breached, None, now, policy).state == BREACHED
+    assert sla_state(breached + tick, None, now, policy).state == AT_RISK
+    assert sla_state(risky, None, now, policy).state == AT_RISK
+    assert sla_state(risky + tick, None, now, policy).state == ON_TIME
+    for minutes in range(0, 60 * 24 * 12, 37):
+        started = now - timedelta(minutes=minutes)
+        state = sla_state(started, None, now, policy).state
+        assert (state == BREACHED) == (started <= breached)
+        assert (state != ON_TIME) == (started <= risky)
