@@ -44,7 +44,7 @@ KEPT_CONTROLS = {"\n", "\t"}
 def printable(text: object) -> object:
     """The text without control characters (C0, C1, DEL, lone surrogates);
     line breaks and tabs stay. Residents' text reaches pages, exports and terminals."""
-    if not isinstance(text, str):
+    if not isinstance(text, str) or text.isprintable():  # printable: no controls at all
         return text
     return "".join(
         c for c in text if c in KEPT_CONTROLS or unicodedata.category(c) not in ("Cc", "Cs")

@@ -23,6 +23,8 @@ LAYOUT = 8
 Doc = dict[str, Any]
 Handler = Callable[["Board", Any], Doc]
 _HANDLERS: dict[type, Handler] = {}
+# Events whose handler changes items only, never the incident's own fields.
+_ITEMS_ONLY: set[type] = set()
 # The parts of an incident doc that hold items keyed by id (facts, posts, ...).
 ITEM_PARTS: list[str] = []
 # Parts that are rows of their own too, but no items: who works on what, and
@@ -32,14 +34,18 @@ WORKING, LOAD = "working", "load"
 STAMP = ("position", "updated_at")
 
 
-def handles(*event_types: type) -> Callable[[Handler], Handler]:
+def handles(*event_types: type, header: bool = True) -> Callable[[Handler], Handler]:
     """Register a function that applies these events and returns the incident doc it changed.
     A handler that changes an item other than through `add_item` or `item`
-    says so with `touch`, so the item's row is written and sent."""
+    says so with `touch`, so the item's row is written and sent. `header=False`:
+    it never changes the incident's own fields, so they are not compared after
+    it (most events are of this kind; a test holds every such handler to it)."""
 
     def register(handler: Handler) -> Handler:
         for event_type in event_types:
             _HANDLERS[event_type] = handler
+            if not header:
+                _ITEMS_ONLY.add(event_type)
         return handler
 
     return register
@@ -48,6 +54,11 @@ def handles(*event_types: type) -> Callable[[Handler], Handler]:
 def handled() -> list[type]:
     """The kinds of event the board applies (each names what someone did on it)."""
     return list(_HANDLERS)
+
+
+def items_only() -> set[type]:
+    """The kinds of event whose handler changes no header field (`handles`)."""
+    return set(_ITEMS_ONLY)
 
 
 def row_kinds() -> list[str]:
@@ -230,7 +241,7 @@ class Board:
         doc["position"] = position
         doc["updated_at"] = iso(event.at)
         _note_work(self, doc, event)
-        fields = self._changed_fields(doc)
+        fields = set(STAMP) if type(event) in _ITEMS_ONLY else self._changed_fields(doc)
         self.counters[incident].update(self, doc, event.at, fields)
         touched = self._touched.setdefault(incident, set())
         self._fields.setdefault(incident, set()).update(fields)

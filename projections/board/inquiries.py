@@ -57,7 +57,7 @@ CLOSED = ("answered", "referred", "moderated")
 CRISIS_MODE, SLA_TARGET = "crisis_mode", "sla_minutes"
 
 
-@handles(Inquiry.Received)
+@handles(Inquiry.Received, header=False)
 def received(board: Board, e: Inquiry.Received) -> Doc:
     return board.add_item(
         PART,
@@ -92,22 +92,22 @@ def received(board: Board, e: Inquiry.Received) -> Doc:
     )
 
 
-@handles(Inquiry.Triaged)
+@handles(Inquiry.Triaged, header=False)
 def triaged(board: Board, e: Inquiry.Triaged) -> Doc:
     return _update(board, e, category=e.category, priority=e.priority)
 
 
-@handles(Inquiry.Assigned)
+@handles(Inquiry.Assigned, header=False)
 def assigned(board: Board, e: Inquiry.Assigned) -> Doc:
     return _update(board, e, assigned_to=dict(e.assignee))
 
 
-@handles(Inquiry.HoldingReplySent)
+@handles(Inquiry.HoldingReplySent, header=False)
 def holding_reply_sent(board: Board, e: Inquiry.HoldingReplySent) -> Doc:
     return _update(board, e, holding_reply=_signed(e.text, e), responded=True)
 
 
-@handles(Inquiry.Answered)
+@handles(Inquiry.Answered, header=False)
 def answered(board: Board, e: Inquiry.Answered) -> Doc:
     return _update(
         board,
@@ -119,19 +119,19 @@ def answered(board: Board, e: Inquiry.Answered) -> Doc:
     )
 
 
-@handles(Inquiry.Referred)
+@handles(Inquiry.Referred, header=False)
 def referred(board: Board, e: Inquiry.Referred) -> Doc:
     return _update(
         board, e, referral={"to": e.to, **_signed(e.reply, e)}, status="referred", closes=True
     )
 
 
-@handles(Inquiry.Escalated)
+@handles(Inquiry.Escalated, header=False)
 def escalated(board: Board, e: Inquiry.Escalated) -> Doc:
     return _update(board, e, escalation={"reason": e.reason, "by": person(e.by), "at": iso(e.at)})
 
 
-@handles(Inquiry.Moderated)
+@handles(Inquiry.Moderated, header=False)
 def moderated(board: Board, e: Inquiry.Moderated) -> Doc:
     moderation = {
         "action": e.action,
@@ -144,21 +144,21 @@ def moderated(board: Board, e: Inquiry.Moderated) -> Doc:
     return _update(board, e, moderation=moderation, status="moderated", closes=True)
 
 
-@handles(Inquiry.Erased)
+@handles(Inquiry.Erased, header=False)
 def erased(board: Board, e: Inquiry.Erased) -> Doc:
     board.forgot(board.item(PART, e)["received_at"])
     record = {"reason": e.reason, "note": e.note, "by": person(e.by), "at": iso(e.at)}
     return _update(board, e, handle=None, text=None, external_id=None, erased=record)
 
 
-@handles(Inquiry.TextRedacted)
+@handles(Inquiry.TextRedacted, header=False)
 def text_redacted(board: Board, e: Inquiry.TextRedacted) -> Doc:
     board.forgot(board.item(PART, e)["received_at"])
     record = {"reason": e.reason, "by": person(e.by), "at": iso(e.at)}
     return _update(board, e, text=None, redacted=record)
 
 
-@handles(Inquiry.ArchiveWorthinessSet)
+@handles(Inquiry.ArchiveWorthinessSet, header=False)
 def archive_worthiness_set(board: Board, e: Inquiry.ArchiveWorthinessSet) -> Doc:
     return _update(board, e, archive_worthy=e.worthy, archive_reason=e.reason)
 

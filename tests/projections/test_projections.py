@@ -17,6 +17,7 @@ import sqlalchemy
 from crisis.facts.service import submit_fact
 from crisis.incidents.service import open_incident
 from projections import board
+from projections.events import opened_event
 from projections.runner import Projections
 from projections.store import Stored, ViewMoved, ViewStore
 from projections.view import View
@@ -66,6 +67,30 @@ def actions(doc: dict) -> int:
     return sum(person["actions"] for person in doc["working"].values())
 
 
+def assert_items_only_handlers_keep_headers(settings: Settings) -> None:
+    """A handler registered with `header=False` is not followed by a comparison
+    of the header: it must leave every header field as it was."""
+    events = open_log(settings)
+    kinds = board.items_only()
+    seen: set[type] = set()
+    try:
+        live = board.Board()
+        for n in events.recorder.select_notifications(start=1, limit=10**6):
+            event = opened_event(events, n)
+            before = {i: json.dumps(board.header(d)) for i, d in live.incidents.items()}
+            changed = live.apply(event, n.id)
+            if type(event) in kinds:
+                seen.add(type(event))
+                after = board.header(live.incidents[changed[0]])
+                assert after.pop("position") == n.id and after.pop("updated_at")
+                was = json.loads(before[changed[0]])
+                del was["position"], was["updated_at"]
+                assert was == after, f"{type(event).__qualname__} changed the header"
+    finally:
+        events.close()
+    assert seen == kinds, "every items-only kind of event is in the scenario"
+
+
 # --- rebuild and check -------------------------------------------------------
 
 
@@ -75,6 +100,8 @@ def test_rebuild_equals_live_after_every_kind_of_event(server, settings):
     server.stop()
     missing = every_event_kind() - logged_kinds(settings)
     assert not missing, f"add a step producing {missing} to tests/scenario.every_event"
+
+    assert_items_only_handlers_keep_headers(settings)
 
     checked = crisis_cli(settings, "projections", "check")
     assert checked.returncode == 0, checked.stdout + checked.stderr
