@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+import orjson
 from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, and_, func, select
 
 from crisis.log import CrisisLog
@@ -106,7 +107,7 @@ class Checkpoints:
                             "incident": incident,
                             "position": position,
                             "layout": board.LAYOUT,
-                            "doc": zlib.compress(json.dumps(doc).encode(), 1),
+                            "doc": zlib.compress(orjson.dumps(doc), 1),
                         }
                         for incident, doc in changed.items()
                     ],

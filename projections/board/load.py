@@ -121,7 +121,8 @@ class Counters:
             return set()
         if before is not None:
             self.channels[before[0]].add(before, item["id"], -1)
-        self.channels.setdefault(share[0], Channel()).add(share, item["id"], +1)
+        channel = self.channels.get(share[0]) or self.channels.setdefault(share[0], Channel())
+        channel.add(share, item["id"], +1)
         self.shares[item["id"]] = share
         return {share[0]} | ({before[0]} if before else set())
 
