@@ -13,6 +13,7 @@ instead of spinning.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -135,19 +136,32 @@ class ViewRunner:
         Raises Poisoned after saving everything before the poison event."""
         with self._pulling:
             for batch in self._batches():
-                try:
-                    self._apply(batch)
-                except Poisoned as poison:
-                    good = [n for n in batch if n.id < poison.position]
-                    if good:
-                        self._apply(good)
-                    with self.caught_up:
-                        self.stalled = poison
-                        self.caught_up.notify_all()
-                    raise
-            if self.stalled is not None:
-                with self.caught_up:
-                    self.stalled = None
+                self.take(batch)
+            self.unstall()
+
+    def take(self, notifications: Sequence[Notification]) -> None:
+        """Apply those of a batch read from the log that come after our position
+        (it starts at or before the next one), in one transaction; the caller
+        holds `_pulling`. Raises Poisoned after saving everything before it."""
+        batch = [n for n in notifications if n.id > self.position]
+        if not batch:
+            return
+        try:
+            self._apply(batch)
+        except Poisoned as poison:
+            good = [n for n in batch if n.id < poison.position]
+            if good:
+                self._apply(good)
+            with self.caught_up:
+                self.stalled = poison
+                self.caught_up.notify_all()
+            raise
+
+    def unstall(self) -> None:
+        """Caught up with the log: no longer stuck (if it was)."""
+        if self.stalled is not None:
+            with self.caught_up:
+                self.stalled = None
 
     def _batches(self) -> Iterator[Sequence[Notification]]:
         while notifications := self.events.recorder.select_notifications(
@@ -299,13 +313,29 @@ class Projections:
                     self._stop.wait(self.poll_seconds)
 
     def pull(self) -> None:
-        """Bring every read model up to the end of the log; raises the first failure."""
+        """Bring every read model up to the end of the log; raises the first failure.
+
+        Each batch is read from the log once and handed to every model in turn
+        (each applies what comes after its own position); a model that fails
+        takes no more batches in this pass, the others go on."""
         failure: Exception | None = None
-        for runner in self.runners.values():
-            try:
-                runner.pull()
-            except Exception as error:
-                failure = failure or error
+        with contextlib.ExitStack() as held:
+            pulling = list(self.runners.values())
+            for runner in pulling:
+                held.enter_context(runner._pulling)
+            while pulling:
+                start = min(r.position for r in pulling) + 1
+                batch = self.events.recorder.select_notifications(start=start, limit=BATCH)
+                if not batch:
+                    break
+                for runner in list(pulling):
+                    try:
+                        runner.take(batch)
+                    except Exception as error:
+                        failure = failure or error
+                        pulling.remove(runner)
+            for runner in pulling:
+                runner.unstall()
         if failure:
             raise failure
 

@@ -317,7 +317,18 @@ def _note_work(board: Board, doc: Doc, event: Any) -> None:
 
 
 def iso(at: datetime) -> str:
-    return at.isoformat()
+    """The time as the board stores it. Applying one event asks for its time
+    several times (received, updated, who worked, the load's as-of), so the
+    last answer is kept, for the very same datetime object."""
+    last = _LAST_ISO[0]
+    if last[0] is at:
+        return last[1]
+    text = at.isoformat()
+    _LAST_ISO[0] = (at, text)
+    return text
+
+
+_LAST_ISO: list[tuple[datetime | None, str]] = [(None, "")]
 
 
 @overload
