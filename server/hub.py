@@ -2,7 +2,9 @@
 screen hold up the rest.
 
 Each client has its own bounded queue and sender, and sees what its role may
-(`projections.board.audience`). A client whose queue fills is dropped: what
+(`projections.board.audience`); a department's client gets a fresh board when
+an incident comes to serve its department or stops, since changes alone
+could not bring the incident it had left out up to date. A client whose queue fills is dropped: what
 was queued is forgotten, it is told to resync (with the position of the last
 change it was sent) and hung up on. A client whose socket takes no message
 for `stall_seconds` (it stopped reading) is hung up on too, and its memory
@@ -19,7 +21,8 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from projections.board.audience import ALL, Audience
+from projections.board import Doc
+from projections.board.audience import ALL, SERVING, Audience, serving
 from projections.board.changes import Message, board_text, messages
 from projections.runner import Change, ViewRunner
 
@@ -84,15 +87,21 @@ class Hub:
         self.recent_bytes = 0
         # A client may resume from `floor` on: every change after it is in `recent`.
         self.floor = board.position + 1
+        # Which departments serve each incident, as of the last change published.
+        self.serving: dict[str, Doc] = {}
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         """Receive the board's changes on `loop`. Call once the board has
         caught up: a client from before this process gets a fresh board."""
+
         def hand_over(changes: list[Change]) -> None:
             loop.call_soon_threadsafe(self.publish, changes)
 
         self.board.on_change(hand_over)
         self.floor = self.board.position + 1
+        _, self.serving = self.board.read(
+            lambda board: {h["id"]: {f: h.get(f) for f in SERVING} for h in board.headers()}
+        )
 
     def publish(self, changes: list[Change]) -> None:
         if any(c.forgets for c in changes):  # recent changes may hold erased personal data
@@ -101,21 +110,43 @@ class Hub:
             self.floor = max(self.floor, min(c.position for c in changes) - 1)
         for message in messages(changes):
             self._remember(message)
+            new = message.incident not in self.serving
+            before = self._served(message.incident)
+            if SERVING & message.header.keys():
+                head = self.serving.setdefault(message.incident, {})
+                head.update({f: message.header[f] for f in SERVING if f in message.header})
+            after = self._served(message.incident)
             for client in self.clients:
-                if client.wants(message.position, message.incident):
+                if not client.wants(message.position, message.incident):
+                    continue
+                sees = client.audience.sees(after)
+                if not new and sees != client.audience.sees(before):
+                    self._fresh_board(client)
+                elif sees:
                     client.offer(message.position, message.text(client.audience))
+
+    def _served(self, incident: str) -> frozenset[str]:
+        return serving(self.serving.get(incident, {}))
+
+    def _fresh_board(self, client: Client) -> None:
+        position, docs = self.board.snapshot_json(client.incident, client.audience.view)
+        client.offer(position, board_text(position, docs))
 
     def join(self, incident: str | None, since: int | None, audience: Audience = ALL) -> Client:
         """A new client, its queue primed with what it missed or a fresh board."""
         if since is not None and self.floor <= since <= self.board.position:
             client = Client(incident, since, audience)
             missed = [m for m in self.recent if client.wants(m.position, m.incident)]
-            if len(missed) <= QUEUE_SIZE // 2:
+            scoped = audience.department is not None
+            if len(missed) <= QUEUE_SIZE // 2 and not (
+                scoped and any(SERVING & m.header.keys() for m in missed)
+            ):
                 for message in missed:
-                    client.offer(message.position, message.text(audience))
+                    if audience.sees(self._served(message.incident)):
+                        client.offer(message.position, message.text(audience))
                 self.clients.add(client)
                 return client
-        position, docs = self.board.snapshot_json(incident, audience.doc)
+        position, docs = self.board.snapshot_json(incident, audience.view)
         client = Client(incident, position, audience)
         client.queue.put_nowait((position, board_text(position, docs)))
         self.clients.add(client)

@@ -8,9 +8,9 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.fixtures.stores import ADMIN_URL, STORE
+from tests.fixtures.stores import ADMIN_URL
 
-pytestmark = pytest.mark.skipif(STORE != "postgres", reason="the PostgreSQL pass checks its login")
+pytestmark = pytest.mark.postgres
 
 
 def test_the_suite_logs_in_as_its_own_role_by_password() -> None:
