@@ -57,6 +57,7 @@ def figures(doc: Doc, lines: list[Line]) -> Doc:
             "title": doc["title"],
             "opened_at": doc["opened_at"],
             "end": end.isoformat(),
+            "minutes": minutes(time_of(doc["opened_at"]), end),
         },
         "first_posts": first_posts(doc),
         "facts": fact_pipeline(doc, lines),
