@@ -568,17 +568,13 @@ def reply_times(doc: Doc, lines: list[Line], end: datetime) -> Doc:
     inquiries owed an answer: how many, how many had a first response (holding
     reply, answer, referral or removal) by the end, the median and 90th
     percentile of wall minutes to it, how many still waited, and how many missed
-    the first-response target (judged as in `sla`). `targets`: the crisis-mode
-    target in force at each interval's start, in wall minutes; None in normal
-    service, whose 24 working hours are no fixed number of wall minutes."""
+    the first-response target (judged as in `sla`); and the `targets` in force
+    for inquiries arriving from each moment on (`target_periods`)."""
+    changes = policies(doc, lines)
+    targets = target_periods(changes)
     grid = intervals(doc)
     if grid is None:
-        return {"bucket_minutes": None, "buckets": [], "targets": [], "channels": {}}
-    changes = policies(doc, lines)
-    targets = []
-    for start in grid.starts:
-        policy = policy_at(changes, start)
-        targets.append(policy.target_minutes if policy.crisis_mode else None)
+        return {"bucket_minutes": None, "buckets": [], "targets": targets, "channels": {}}
     channels = {}
     for channel, items in _by_channel(doc).items():
         rows: list[list[Doc]] = [[] for _ in range(grid.count)]
@@ -592,6 +588,20 @@ def reply_times(doc: Doc, lines: list[Line], end: datetime) -> Doc:
         "targets": targets,
         "channels": channels,
     }
+
+
+def target_periods(changes: list[tuple[str, Policy]]) -> list[Doc]:
+    """The first-response target for inquiries arriving from each moment on: the
+    crisis-mode target in wall minutes, or None in normal service (24 working
+    hours, no fixed number of wall minutes). A change at the same moment as the
+    one before replaces it."""
+    periods: list[Doc] = []
+    for since, policy in changes:
+        if periods and time_of(periods[-1]["from"]) == time_of(since):
+            periods.pop()
+        minutes = policy.target_minutes if policy.crisis_mode else None
+        periods.append({"from": since, "minutes": minutes})
+    return periods
 
 
 def _reply_columns(

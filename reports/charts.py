@@ -109,7 +109,8 @@ MARKS = {
 }
 TICK_STEPS = (15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080)  # minutes
 MAX_TICKS = 7
-LANE, LANES, MARK_GAP = 22, 4, 22  # marker rows: height, how many, closest markers in a row
+LANE, LANES = 22, 4  # marker rows: height, how many at most
+SAME_PLACE = 6  # moments closer than this many pixels share one marker
 SHORT = {"nb": ("HH:mm", "d. MMM"), "en": ("HH:mm", "d MMM")}
 NOTE = 60  # characters of a pin's note shown on a marker
 
@@ -233,7 +234,8 @@ def timeline_chart(
     first = min([_time(incident["opened_at"]), *starts[:1]])
     last = max([_time(incident["end"]), *(s + size for s in starts[-1:])])
     axis = TimeAxis(first, last, lang)
-    lanes = _lanes([axis.x(_time(m["at"])) for m in moments])
+    marks = _marks(moments, axis)
+    lanes = _lanes([(x, width) for x, width, _ in marks])
     plot_top = 14 + LANE * (max(lanes, default=0) + 1)
     bottom = plot_top + 150
     height = int(bottom + 62)
@@ -261,18 +263,20 @@ def timeline_chart(
                 f"{escape(when(start, lang))}: {total}</title></rect>"
             )
     parts.append(_frame(plot_top, bottom) + axis.draw(bottom))
-    for moment, lane in zip(moments, lanes, strict=True):
-        x, cy = axis.x(_time(moment["at"])), 12 + LANE * lane
-        colour = MARKS[moment["moment"]]
+    for (x, width, group), lane in zip(marks, lanes, strict=True):
+        cy = 12 + LANE * lane
+        colour = MARKS[group[0]["moment"]] if len(group) == 1 else "#333333"
+        named = "\n".join(f"{m['n']}. {when(m['at'], lang)}: {m['label']}" for m in group)
         parts.append(
-            f'<g data-moment="{moment["moment"]}" data-position="{moment["position"]}">'
-            f"<title>{moment['n']}. {escape(when(moment['at'], lang))}: "
-            f"{escape(moment['label'])}</title>"
+            f'<g data-moments="{" ".join(m["moment"] for m in group)}" '
+            f'data-positions="{" ".join(str(m["position"]) for m in group)}">'
+            f"<title>{escape(named)}</title>"
             f'<line x1="{x:.1f}" y1="{cy + 9}" x2="{x:.1f}" y2="{bottom}" stroke="{colour}" '
             'stroke-dasharray="3 3"/>'
-            f'<circle cx="{x:.1f}" cy="{cy}" r="9" fill="{colour}"/>'
+            f'<rect x="{x - width / 2:.1f}" y="{cy - 9}" width="{width:.1f}" height="18" '
+            f'rx="9" fill="{colour}"/>'
             f'<text x="{x:.1f}" y="{cy + 4}" text-anchor="middle" fill="#ffffff" '
-            f'font-size="11" font-weight="bold">{moment["n"]}</text></g>'
+            f'font-size="11" font-weight="bold">{_numbers(group)}</text></g>'
         )
     ly = height - 8
     parts.append(
@@ -286,20 +290,40 @@ def timeline_chart(
     return Markup("".join(parts))
 
 
-def _lanes(xs: list[float]) -> list[int]:
-    """A row for each marker, so numbers close in time do not cover each other:
-    the first row whose last marker is far enough to the left (else the freest)."""
+def _marks(
+    moments: list[dict[str, Any]], axis: TimeAxis
+) -> list[tuple[float, float, list[dict[str, Any]]]]:
+    """One marker per run of moments too close in time to tell apart (they are
+    numbered in time order, so a run reads «3–6»): its x, its width, its moments."""
+    runs: list[tuple[float, list[dict[str, Any]]]] = []
+    for moment in moments:
+        x = axis.x(_time(moment["at"]))
+        if runs and x - runs[-1][0] < SAME_PLACE:
+            runs[-1][1].append(moment)
+        else:
+            runs.append((x, [moment]))
+    return [(x, max(18.0, 8 + 7 * len(_numbers(group))), group) for x, group in runs]
+
+
+def _numbers(group: list[dict[str, Any]]) -> str:
+    first, last = group[0]["n"], group[-1]["n"]
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def _lanes(marks: list[tuple[float, float]]) -> list[int]:
+    """A row for each marker (x, width), so markers close in time do not cover
+    each other: the first row with room (else the one whose last marker ends first)."""
     ends: list[float] = []
     lanes = []
-    for x in xs:
-        lane = next((n for n, end in enumerate(ends) if x - end >= MARK_GAP), None)
+    for x, width in marks:
+        lane = next((n for n, end in enumerate(ends) if x - width / 2 >= end + 2), None)
         if lane is None:
             if len(ends) < LANES:
-                ends.append(x)
+                ends.append(0.0)
                 lane = len(ends) - 1
             else:
                 lane = min(range(LANES), key=lambda n: ends[n])
-        ends[lane] = x
+        ends[lane] = x + width / 2
         lanes.append(lane)
     return lanes
 
@@ -310,7 +334,7 @@ class Intervals:
 
     starts: list[datetime]
     size: timedelta
-    targets: list[int | None]
+    targets: list[tuple[datetime, datetime, int]]  # crisis-mode targets: from, to, minutes
     axis: TimeAxis
     top: float
 
@@ -324,17 +348,13 @@ def reply_charts(
     replies = figures["reply_times"]
     if not replies["buckets"]:
         return []
-    targets = [v for v in replies["targets"] if v is not None]
     waits = [v for c in replies["channels"].values() for v in c["p90"] if v is not None]
     starts = [_time(b) for b in replies["buckets"]]
     size = timedelta(minutes=replies["bucket_minutes"])
-    shared = Intervals(
-        starts,
-        size,
-        replies["targets"],
-        TimeAxis(starts[0], starts[-1] + size, lang),
-        max([*waits, *targets], default=0) or 1,
-    )
+    axis = TimeAxis(starts[0], starts[-1] + size, lang)
+    targets = _target_spans(replies["targets"], axis)
+    top = max([*waits, *(minutes for _, _, minutes in targets)], default=0) or 1
+    shared = Intervals(starts, size, targets, axis, top)
     result = []
     for n, (channel, columns) in enumerate(replies["channels"].items()):
         name = channels.get(channel, channel)
@@ -343,6 +363,19 @@ def reply_charts(
         svg = _reply_chart(f"replies-{n}", channel, columns, shared, (title, summary), lang, t)
         result.append({"channel": channel, "name": name, "summary": summary, "svg": svg})
     return result
+
+
+def _target_spans(
+    targets: list[dict[str, Any]], axis: TimeAxis
+) -> list[tuple[datetime, datetime, int]]:
+    """The crisis-mode targets (from, to, minutes) within the axis: normal service has none."""
+    spans = []
+    for n, period in enumerate(targets):
+        ends = _time(targets[n + 1]["from"]) if n + 1 < len(targets) else axis.end
+        start, end = max(_time(period["from"]), axis.start), min(ends, axis.end)
+        if period["minutes"] is not None and end > start:
+            spans.append((start, end, period["minutes"]))
+    return spans
 
 
 def _reply_summary(figures: dict[str, Any], channel: str, lang: str, t: dict) -> str:
@@ -382,16 +415,16 @@ def _reply_chart(
         _open_svg(key, height, *words, channel=channel),
         _count_axis(top, y, lambda v: duration(v, lang)),
     ]
+    for start, end, minutes in shared.targets:
+        parts.append(
+            f'<line x1="{axis.x(start):.1f}" y1="{y(minutes):.1f}" x2="{axis.x(end):.1f}" '
+            f'y2="{y(minutes):.1f}" stroke="{TARGET}" stroke-width="2" stroke-dasharray="6 3" '
+            f'data-target="{minutes}"/>'
+        )
     for n, start in enumerate(shared.starts):
         x0, x1 = axis.x(start), axis.x(start + shared.size)
         width = max(x1 - x0 - 2, 1)
-        p50, p90, target = columns["p50"][n], columns["p90"][n], shared.targets[n]
-        if target is not None:
-            parts.append(
-                f'<line x1="{x0:.1f}" y1="{y(target):.1f}" x2="{x1:.1f}" y2="{y(target):.1f}" '
-                f'stroke="{TARGET}" stroke-width="2" stroke-dasharray="6 3" '
-                f'data-target="{target}"/>'
-            )
+        p50, p90 = columns["p50"][n], columns["p90"][n]
         if p90 is None:
             continue
         parts.append(
