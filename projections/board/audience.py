@@ -62,6 +62,14 @@ class Audience:
         shown = for_review if self is REVIEW else citing
         return {key: shown(item) for key, item in items.items()}
 
+    def reads(self, name: str, inquiry: Doc | None) -> bool:
+        """Whether this audience may read a resident's `name` ("handle" or
+        "text") of an inquiry (as the board has it; None if unknown): the
+        timeline's sealed params follow the same rule as the board's items."""
+        if self is ALL:
+            return True
+        return self is REVIEW and name == "text" and bool(inquiry and inquiry.get("archive_worthy"))
+
     def change(self, message: Doc) -> Doc:
         """A change message (see `projections.board.changes`) as this audience may see it."""
         if self is ALL:

@@ -198,6 +198,18 @@ def test_report_opens_with_the_timeline_and_reply_charts(api, reviewed):
         assert ElementTree.tostring(on_page[key]) == ElementTree.tostring(svg), key
 
 
+def test_the_report_names_residents_only_when_asked_for(reviewed, settings):
+    """`crisis review` writes what a reviewer reads (no handles); comms' copy
+    takes `--with-residents`."""
+    incident = reviewed["incident"]
+    as_reviewer = crisis(settings, "review", incident, "--format", "json").stdout
+    with_residents = crisis(
+        settings, "review", incident, "--format", "json", "--with-residents"
+    ).stdout
+    assert "@per" not in as_reviewer and "Hva skjer med søknaden min?" in as_reviewer
+    assert "@per" in with_residents
+
+
 def test_review_command_refuses_an_unknown_incident(settings):
     result = crisis(settings, "review", "no-such-incident", check=False)
     assert result.returncode == 2
