@@ -403,12 +403,12 @@ def volume(doc: Doc) -> Doc:
     received = sorted(
         (time_of(i["received_at"]), i["channel"]) for i in doc.get("inquiries", {}).values()
     )
-    grid = intervals(doc)
+    grid = intervals([moment for moment, _ in received])
     if grid is None:
         return {"bucket_minutes": None, "buckets": [], "channels": {}}
     counts: dict[str, list[int]] = {}
     for moment, channel in received:
-        row = counts.setdefault(channel, [0] * len(grid.starts))
+        row = counts.setdefault(channel, [0] * grid.count)
         row[grid.index(moment)] += 1
     return {
         "bucket_minutes": grid.size,
@@ -433,10 +433,9 @@ class Grid:
         return int((moment - self.start) / timedelta(minutes=self.size))
 
 
-def intervals(doc: Doc) -> Grid | None:
+def intervals(times: list[datetime]) -> Grid | None:
     """The intervals from the first inquiry received to the last (None if there is none):
     the shortest size of BUCKET_MINUTES that gives at most MAX_BUCKETS."""
-    times = [time_of(i["received_at"]) for i in doc.get("inquiries", {}).values()]
     if not times:
         return None
     first, last = min(times), max(times)
@@ -572,7 +571,7 @@ def reply_times(doc: Doc, lines: list[Line], end: datetime) -> Doc:
     for inquiries arriving from each moment on (`target_periods`)."""
     changes = policies(doc, lines)
     targets = target_periods(changes)
-    grid = intervals(doc)
+    grid = intervals([time_of(i["received_at"]) for i in doc.get("inquiries", {}).values()])
     if grid is None:
         return {"bucket_minutes": None, "buckets": [], "targets": targets, "channels": {}}
     channels = {}
