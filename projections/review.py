@@ -23,7 +23,7 @@ from typing import Any
 from crisis.log import CrisisLog
 from projections.board.audience import ALL, Audience
 from projections.board.inquiries import load_per_channel
-from projections.figures import figures
+from projections.figures import figures, pinned
 from projections.moments import Moments
 from projections.replay import board_at
 from projections.store import ViewStore
@@ -104,14 +104,7 @@ class ReviewViews:
 
     def pins(self, incident: str) -> dict[int, Doc]:
         """The moments pinned now, by log position: the pins added and not removed since."""
-        pinned: dict[int, Doc] = {}
-        for line in self.lines(incident, ["review"], shown=ALL):  # no residents' data
-            where = line["params"].get("pinned")
-            if line["type"] == "Review.MomentPinned":
-                pinned[where] = {"note": line["params"]["note"], "by": line["by"], "at": line["at"]}
-            elif line["type"] == "Review.PinRemoved":
-                pinned.pop(where, None)
-        return dict(sorted(pinned.items()))
+        return pinned(self.lines(incident, ["review"], shown=ALL))  # no residents' data
 
     def moment(
         self,

@@ -18,7 +18,7 @@ from crisis.people.departments import DEPARTMENTS
 from projections.board.audience import Audience
 from projections.figures import FIGURES
 from projections.review import ReviewViews
-from reports.charts import volume_chart
+from reports.charts import overview, volume_chart
 from reports.narrate import describe, duration, number, when
 from web.texts import catalogue
 
@@ -79,6 +79,7 @@ def formatting(lang: str, channels: dict[str, str], figures: Doc | None) -> Doc:
         "chart": volume_chart(figures["volume"], channels, lang, texts["ui"])
         if figures
         else Markup(""),
+        "overview": overview(figures, channels, lang, texts["ui"]) if figures else {},
     }
 
 
