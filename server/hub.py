@@ -48,6 +48,8 @@ class Client:
         self.queue: asyncio.Queue[Item] = asyncio.Queue()
         self.dropped = asyncio.Event()
         self.stalled = False  # its socket took nothing for too long
+        self.sending_since: float | None = None  # loop time the send under way began
+        self.task: asyncio.Task[Any] | None = None  # its sender
 
     def wants(self, position: int, incident: str) -> bool:
         return position > self.position and self.incident in (None, incident)
@@ -87,6 +89,7 @@ class Hub:
         self.recent_bytes = 0
         # A client may resume from `floor` on: every change after it is in `recent`.
         self.floor = board.position + 1
+        self._watchdog: asyncio.Task[None] | None = None
         # Which departments serve each incident, as of the last change published.
         self.serving: dict[str, Doc] = {}
 
@@ -165,16 +168,37 @@ class Hub:
 
     async def serve(self, client: Client, send: Callable[[str], Awaitable[Any]]) -> None:
         """Send the client's queue until it is told to hang up, or its socket
-        takes nothing for `stall_seconds`."""
-        while (item := await client.queue.get()) is not None:
-            position = client.sent
-            if item is RESYNC:
-                text = json.dumps({"type": "resync", "position": client.sent})
-            else:
-                position, text = item  # type: ignore[misc]
-            try:
-                await asyncio.wait_for(send(text), self.stall_seconds)
-            except TimeoutError:
-                client.stall()
-                return
-            client.sent = position
+        takes nothing for `stall_seconds` (the watchdog then cancels us)."""
+        loop = asyncio.get_running_loop()
+        self._watch(loop)
+        client.task = asyncio.current_task()
+        try:
+            while (item := await client.queue.get()) is not None:
+                position = client.sent
+                if item is RESYNC:
+                    text = json.dumps({"type": "resync", "position": client.sent})
+                else:
+                    position, text = item  # type: ignore[misc]
+                client.sending_since = loop.time()
+                await send(text)
+                client.sending_since = None
+                client.sent = position
+        except asyncio.CancelledError:
+            if not client.stalled:
+                raise
+
+    def _watch(self, loop: asyncio.AbstractEventLoop) -> None:
+        """One watchdog for every client's send, rather than a timeout each:
+        at a thousand screens a timeout per send costs more than the send."""
+        if self._watchdog is None or self._watchdog.done():
+            self._watchdog = loop.create_task(self._hang_up_stalled(loop))
+
+    async def _hang_up_stalled(self, loop: asyncio.AbstractEventLoop) -> None:
+        while self.clients:
+            await asyncio.sleep(self.stall_seconds / 4)
+            since = loop.time() - self.stall_seconds
+            for client in list(self.clients):
+                began = client.sending_since
+                if began is not None and began < since and client.task is not None:
+                    client.stall()
+                    client.task.cancel()
