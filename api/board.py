@@ -40,7 +40,7 @@ def board(
     incident: str | None = None,
 ) -> Response:
     """The board as of its log position, for all incidents or one, as your role may see it."""
-    position, docs = runtime(request).board.snapshot_json(incident, audience(actor).doc)
+    position, docs = runtime(request).board.snapshot_json(incident, audience(actor).view)
     body = b'{"protocol":%d,"position":%d,"incidents":%s}' % (PROTOCOL, position, docs)
     return Response(body, media_type="application/json")
 

@@ -120,6 +120,12 @@ def main(argv: list[str] | None = None) -> int:
     review.add_argument("--out", help="file to write (default: standard output)")
     review.add_argument("--format", choices=["html", "json"], default="html")
     review.add_argument("--lang", choices=["nb", "en"], default="nb")
+    review.add_argument(
+        "--with-residents",
+        action="store_true",
+        help="include residents' handles and texts, as comms sees them (default: as a reviewer "
+        "sees them: no handles, texts only of archive-worthy inquiries)",
+    )
     _store_options(review)
     review.set_defaults(run=_review)
 
@@ -467,6 +473,7 @@ def _review(args: argparse.Namespace) -> int:
     import json
 
     from crisis.channels.service import channel_names
+    from projections.board.audience import ALL, REVIEW
     from projections.review import ReviewViews
     from projections.store import ViewStore
     from reports.review import render_report, report_data
@@ -477,7 +484,8 @@ def _review(args: argparse.Namespace) -> int:
     log, store = open_log(settings), ViewStore(settings.views_url)
     try:
         channels = channel_names(log)
-        data = report_data(ReviewViews(log, store), args.incident, args.lang, channels)
+        shown = ALL if args.with_residents else REVIEW
+        data = report_data(ReviewViews(log, store), args.incident, args.lang, channels, shown)
         if data is None:
             print(f"crisis: no incident {args.incident!r} in the log", file=sys.stderr)
             return 2

@@ -8,6 +8,7 @@ from fastapi.templating import Jinja2Templates
 
 from api.deps import actor_or_none, runtime
 from crisis.errors import CrisisError
+from projections.board.audience import audience
 from web import template_environment
 from web.texts import catalogue, error_text, pick_language
 
@@ -46,7 +47,8 @@ def board_page(request: Request) -> Response:
     actor = actor_or_none(request)
     if actor is None:
         return RedirectResponse("/login", status_code=303)
-    open_incidents = [d for d in runtime(request).board.snapshot()[1] if d["phase"] != "closed"]
+    _, seen = runtime(request).board.snapshot(view=audience(actor).view)
+    open_incidents = [d for d in seen if d["phase"] != "closed"]
     return render(
         request,
         "board.html",

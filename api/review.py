@@ -105,14 +105,11 @@ def board_at_moment(
     """The board as it stood at a moment (one incident's replay step `index`, a log
     `position`, or a time `at`), with the event that made it so, in words."""
     review, lang = runtime(request).review, _lang(request)
-    moment = review.moment(incident, index=index, position=position, at=_time(at))
+    moment = review.moment(
+        incident, index=index, position=position, at=_time(at), shown=audience(actor)
+    )
     if moment is None:
         raise NotFound("moment_not_found")
-    shown = audience(actor)
-    if moment.get("incident"):
-        moment["incident"] = shown.doc(moment["incident"])
-    if "incidents" in moment:
-        moment["incidents"] = [shown.doc(doc) for doc in moment["incidents"]]
     channels = runtime(request).channels.names()
     line = moment["line"]
     pins = review.pins(incident) if incident else {}
@@ -142,7 +139,7 @@ def timeline(
     """The incident's events as readable lines, in log order, optionally of some kinds only."""
     review, lang = runtime(request).review, _lang(request)
     kinds = _kinds(kind)
-    lines = review.lines(incident_id, kinds, offset, limit)
+    lines = review.lines(incident_id, kinds, offset, limit, shown=audience(actor))
     channels = runtime(request).channels.names()
     return {
         "total": review.count(incident_id, kinds),
@@ -166,9 +163,9 @@ def figures(incident_id: str, request: Request, actor: Reviewer) -> dict[str, An
 @router.get("/api/review/{incident_id}/report.json")
 def report_json(incident_id: str, request: Request, actor: Reviewer) -> dict[str, Any]:
     """The report's data: what `crisis review --format json` writes."""
-    data = report_data(
-        runtime(request).review, incident_id, _lang(request), runtime(request).channels.names()
-    )
+    channels = runtime(request).channels.names()
+    shown = audience(actor)
+    data = report_data(runtime(request).review, incident_id, _lang(request), channels, shown)
     if data is None:
         raise NotFound("incident_not_found", id=incident_id)
     return data
@@ -208,13 +205,14 @@ def review_page(
     channels = runtime(request).channels.names()
     kinds = _kinds(kind)
     total = review.count(incident_id, kinds)
-    lines = review.lines(incident_id, kinds, page * PAGE, PAGE)
+    shown = audience(actor)
+    lines = review.lines(incident_id, kinds, page * PAGE, PAGE, shown=shown)
     pins = review.pins(incident_id)
     context = {
         **formatting(lang, channels, figures),
         "actor": actor,
         "can_pin": actor.role in PERMISSIONS["pin_moment"],
-        "incident": doc,
+        "incident": shown.doc(doc),
         "figures": figures,
         "definitions": catalogue(lang)["figures"],
         "kinds": KINDS,
@@ -226,7 +224,7 @@ def review_page(
         "pins": [
             {"position": p, **pin, "event": describe(line, lang, channels) if line else ""}
             for p, pin in pins.items()
-            for line in [review.line_at(p)]
+            for line in [review.line_at(p, shown=shown)]
         ],
         "pinned": pins,
         "steps": review.timeline.count(incident_id, STEPS),
@@ -239,11 +237,13 @@ def review_page(
 @router.get("/review/{incident_id}/report.html", include_in_schema=False)
 def report_page(incident_id: str, request: Request) -> Response:
     """The printable, self-contained report, as `crisis review` writes it."""
-    refused = _reviewer(request)
-    if isinstance(refused, Response):
-        return refused
+    actor = _reviewer(request)
+    if isinstance(actor, Response):
+        return actor
     channels = runtime(request).channels.names()
-    data = report_data(runtime(request).review, incident_id, _lang(request), channels)
+    data = report_data(
+        runtime(request).review, incident_id, _lang(request), channels, audience(actor)
+    )
     if data is None:
         return _message(request, 404, "incident_not_found", id=incident_id)
     html = render_report(data, channels, templates.env)

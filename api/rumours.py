@@ -161,7 +161,7 @@ def list_open_rumours(
 ) -> dict[str, Any]:
     """Open rumours, widest reach first, then oldest."""
     actor.require("view_board")
-    position, docs = runtime(request).board.snapshot(str(incident_id), audience(actor).doc)
+    position, docs = runtime(request).board.snapshot(str(incident_id), audience(actor).view)
     if not docs:
         raise NotFound("incident_not_found", id=str(incident_id))
     return {"position": position, "rumours": open_rumours(docs[0])}

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -39,6 +40,8 @@ FIGURES = (
     "moderation",
     "volume",
     "retractions",
+    "moments",
+    "reply_times",
 )
 # Bucket sizes for inquiry volume: the first that gives at most MAX_BUCKETS.
 BUCKET_MINUTES = (15, 60, 360, 1440)
@@ -54,6 +57,7 @@ def figures(doc: Doc, lines: list[Line]) -> Doc:
             "title": doc["title"],
             "opened_at": doc["opened_at"],
             "end": end.isoformat(),
+            "minutes": minutes(time_of(doc["opened_at"]), end),
         },
         "first_posts": first_posts(doc),
         "facts": fact_pipeline(doc, lines),
@@ -65,6 +69,8 @@ def figures(doc: Doc, lines: list[Line]) -> Doc:
         "moderation": moderation(doc),
         "volume": volume(doc),
         "retractions": retractions(doc),
+        "moments": key_moments(doc, lines),
+        "reply_times": reply_times(doc, lines, end),
     }
 
 
@@ -297,6 +303,14 @@ def policy_at(changes: list[tuple[str, Policy]], moment: datetime) -> Policy:
     return current
 
 
+def outcome(item: Doc, stop: str, changes: list[tuple[str, Policy]], end: datetime) -> str:
+    """One clock of one inquiry as of `end`: met, missed or open, by the policy in
+    force when it was received."""
+    received = time_of(item["received_at"])
+    state = sla_state(received, time_of(item[stop]), end, policy_at(changes, received))
+    return "missed" if state.state == BREACHED else "met" if state.stopped else "open"
+
+
 def sla_compliance(doc: Doc, lines: list[Line], end: datetime) -> Doc:
     """Per channel, of inquiries owed an answer: each clock met (stopped within the
     target), missed (stopped late, or still running past it at the end) or still
@@ -310,14 +324,8 @@ def sla_compliance(doc: Doc, lines: list[Line], end: datetime) -> Doc:
         for clock, stop in (("first_response", "first_response_at"), ("answer", "closed_at")):
             counts = Counter({"met": 0, "missed": 0, "open": 0})
             for item in items:
-                if not needs_answer(item):
-                    continue
-                received = time_of(item["received_at"])
-                state = sla_state(received, time_of(item[stop]), end, policy_at(changes, received))
-                outcome = (
-                    "missed" if state.state == BREACHED else "met" if state.stopped else "open"
-                )
-                counts[outcome] += 1
+                if needs_answer(item):
+                    counts[outcome(item, stop, changes, end)] += 1
             total = sum(counts.values())
             share = round(100 * counts["met"] / total, 1) if total else None
             result[clock] = {**counts, "owed": total, "met_percent": share}
@@ -395,24 +403,48 @@ def volume(doc: Doc) -> Doc:
     received = sorted(
         (time_of(i["received_at"]), i["channel"]) for i in doc.get("inquiries", {}).values()
     )
-    if not received:
+    grid = intervals([moment for moment, _ in received])
+    if grid is None:
         return {"bucket_minutes": None, "buckets": [], "channels": {}}
-    first, last = received[0][0], received[-1][0]
+    counts: dict[str, list[int]] = {}
+    for moment, channel in received:
+        row = counts.setdefault(channel, [0] * grid.count)
+        row[grid.index(moment)] += 1
+    return {
+        "bucket_minutes": grid.size,
+        "buckets": [start.isoformat() for start in grid.starts],
+        "channels": dict(sorted(counts.items())),
+    }
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Intervals of `size` minutes from `start`: where inquiries are counted."""
+
+    start: datetime
+    size: int
+    count: int
+
+    @property
+    def starts(self) -> list[datetime]:
+        return [self.start + n * timedelta(minutes=self.size) for n in range(self.count)]
+
+    def index(self, moment: datetime) -> int:
+        return int((moment - self.start) / timedelta(minutes=self.size))
+
+
+def intervals(times: list[datetime]) -> Grid | None:
+    """The intervals from the first inquiry received to the last (None if there is none):
+    the shortest size of BUCKET_MINUTES that gives at most MAX_BUCKETS."""
+    if not times:
+        return None
+    first, last = min(times), max(times)
     for size in BUCKET_MINUTES:
         start = _floor(first, size)
         count = int((last - start).total_seconds() // (size * 60)) + 1
         if count <= MAX_BUCKETS:
             break
-    step = timedelta(minutes=size)
-    counts: dict[str, list[int]] = {}
-    for moment, channel in received:
-        row = counts.setdefault(channel, [0] * count)
-        row[int((moment - start) / step)] += 1
-    return {
-        "bucket_minutes": size,
-        "buckets": [(start + n * step).isoformat() for n in range(count)],
-        "channels": dict(sorted(counts.items())),
-    }
+    return Grid(start, size, count)
 
 
 def _floor(moment: datetime, size: int) -> datetime:
@@ -454,3 +486,138 @@ def retractions(doc: Doc) -> list[Doc]:
             }
         )
     return sorted(result, key=lambda r: r["retracted_at"])
+
+
+# The shape of the incident: key moments and the wait for a first reply
+
+
+# Line types that mark a turn in the incident, and the moment each is shown as.
+MOMENT_OF = {
+    "Incident.Opened": "opened",
+    "Incident.PhaseChanged": "phase",
+    "Incident.SeverityChanged": "severity",
+    "Incident.CrisisModeSwitched": "crisis_mode",
+    "Fact.Approved": "fact_approved",
+    "Rumour.Corrected": "rumour_corrected",
+}
+
+
+def pinned(lines: list[Line]) -> dict[int, Doc]:
+    """The moments pinned now, by log position: the pins added and not removed since."""
+    pins: dict[int, Doc] = {}
+    for line in lines:
+        where = line["params"].get("pinned")
+        if line["type"] == "Review.MomentPinned":
+            pins[where] = {"note": line["params"]["note"], "by": line["by"], "at": line["at"]}
+        elif line["type"] == "Review.PinRemoved":
+            pins.pop(where, None)
+    return dict(sorted(pins.items()))
+
+
+def key_moments(doc: Doc, lines: list[Line]) -> list[Doc]:
+    """The turns of the incident in time order, for the visual timeline: opened,
+    phase changes (closing is one), severity changes, crisis mode switched, the
+    first post published on the website, facts approved, rumours corrected, and
+    the events pinned in the review. Each: when, its log position, what (`moment`)
+    and a `value` to name it by (the phase, severity, crisis target, fact revision,
+    channel of the correction or the pin's note); never a resident's words."""
+    moments = []
+    for line in lines:
+        kind = MOMENT_OF.get(line["type"].split(":")[0])
+        if kind:
+            moments.append(_moment(line, *_named(kind, line)))
+    website = first_posts(doc)["website"]
+    published = [
+        line
+        for line in lines
+        if website and line["type"] == "Post.Published" and line["item"] == website["post"]
+    ]
+    moments.extend(_moment(line, "website_post", None) for line in published[:1])
+    at = {line["position"]: line for line in lines}
+    moments.extend(
+        _moment(at[position], "pinned", pin["note"])
+        for position, pin in pinned(lines).items()
+        if position in at
+    )
+    return sorted(moments, key=lambda m: (time_of(m["at"]), m["position"]))
+
+
+def _named(kind: str, line: Line) -> tuple[str, Any]:
+    params = line["params"]
+    if kind == "phase":
+        return ("closed", None) if params["phase"] == "closed" else ("phase", params["phase"])
+    if kind == "severity":
+        return kind, params["severity"]
+    if kind == "crisis_mode":
+        target = params.get("sla_minutes") or DEFAULT_CRISIS_TARGET_MINUTES
+        return ("crisis_on", target) if params["on"] else ("crisis_off", None)
+    if kind == "fact_approved":
+        return kind, params.get("revision", 1)
+    if kind == "rumour_corrected":
+        return kind, line["channel"]
+    return kind, None
+
+
+def _moment(line: Line, kind: str, value: Any) -> Doc:
+    return {"at": line["at"], "position": line["position"], "moment": kind, "value": value}
+
+
+def reply_times(doc: Doc, lines: list[Line], end: datetime) -> Doc:
+    """Per channel, per interval of arrival (the intervals of `volume`), of the
+    inquiries owed an answer: how many, how many had a first response (holding
+    reply, answer, referral or removal) by the end, the median and 90th
+    percentile of wall minutes to it, how many still waited, and how many missed
+    the first-response target (judged as in `sla`); and the `targets` in force
+    for inquiries arriving from each moment on (`target_periods`)."""
+    changes = policies(doc, lines)
+    targets = target_periods(changes)
+    grid = intervals([time_of(i["received_at"]) for i in doc.get("inquiries", {}).values()])
+    if grid is None:
+        return {"bucket_minutes": None, "buckets": [], "targets": targets, "channels": {}}
+    channels = {}
+    for channel, items in _by_channel(doc).items():
+        rows: list[list[Doc]] = [[] for _ in range(grid.count)]
+        for item in items:
+            if needs_answer(item):
+                rows[grid.index(time_of(item["received_at"]))].append(item)
+        channels[channel] = _reply_columns(rows, changes, end)
+    return {
+        "bucket_minutes": grid.size,
+        "buckets": [start.isoformat() for start in grid.starts],
+        "targets": targets,
+        "channels": channels,
+    }
+
+
+def target_periods(changes: list[tuple[str, Policy]]) -> list[Doc]:
+    """The first-response target for inquiries arriving from each moment on: the
+    crisis-mode target in wall minutes, or None in normal service (24 working
+    hours, no fixed number of wall minutes). A change at the same moment as the
+    one before replaces it."""
+    periods: list[Doc] = []
+    for since, policy in changes:
+        if periods and time_of(periods[-1]["from"]) == time_of(since):
+            periods.pop()
+        minutes = policy.target_minutes if policy.crisis_mode else None
+        periods.append({"from": since, "minutes": minutes})
+    return periods
+
+
+def _reply_columns(
+    rows: list[list[Doc]], changes: list[tuple[str, Policy]], end: datetime
+) -> dict[str, list]:
+    columns: dict[str, list] = {
+        key: [] for key in ("owed", "replied", "p50", "p90", "waiting", "missed")
+    }
+    for items in rows:
+        waits = [minutes(time_of(i["received_at"]), time_of(i["first_response_at"])) for i in items]
+        times = spread(waits)
+        columns["owed"].append(len(items))
+        columns["replied"].append(times["count"])
+        columns["p50"].append(times["p50"])
+        columns["p90"].append(times["p90"])
+        columns["waiting"].append(len(items) - times["count"])
+        columns["missed"].append(
+            sum(1 for i in items if outcome(i, "first_response_at", changes, end) == "missed")
+        )
+    return columns

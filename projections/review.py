@@ -6,20 +6,24 @@ Steps of a replay are the lines of the timeline (one incident's, or the whole
 log's), the review's own pins and the records (reports, extracts) left out: they change
 nothing on the board.
 
-Lines handed out here have residents' personal data opened (or listed as
-`removed` once erased); the figures need none of it.
+Lines handed out here have residents' personal data opened as far as the
+reader's audience may read it (`projections.board.audience`): listed as
+`withheld` where it may not, as `removed` once erased. The figures need none
+of it.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from crisis.log import CrisisLog
+from projections.board.audience import ALL, Audience
 from projections.board.inquiries import load_per_channel
-from projections.figures import figures
+from projections.figures import figures, pinned
 from projections.moments import Moments
 from projections.replay import board_at
 from projections.store import ViewStore
@@ -71,31 +75,36 @@ class ReviewViews:
         kinds: list[str] | None = None,
         offset: int = 0,
         limit: int | None = None,
+        *,
+        shown: Audience,
     ) -> list[Line]:
         self.refresh()
-        return self._opened(self.timeline.lines(incident, kinds or None, offset, limit))
+        return self._opened(self.timeline.lines(incident, kinds or None, offset, limit), shown)
 
-    def line_at(self, position: int) -> Line | None:
+    def line_at(self, position: int, *, shown: Audience) -> Line | None:
         line = self.timeline.line_at(position)
-        return self._opened([line])[0] if line else None
+        return self._opened([line], shown)[0] if line else None
 
-    def _opened(self, lines: list[Line]) -> list[Line]:
+    def _opened(self, lines: list[Line], shown: Audience) -> list[Line]:
+        """The lines with what `shown` may read of residents' data opened; an
+        inquiry's text is judged by the inquiry as finally stated (flagged
+        archive-worthy or not)."""
         self.log.vault.refresh()
-        return [opened(line, self.log.vault) for line in lines]
+        return [opened(line, self.log.vault, self._reader(line, shown)) for line in lines]
+
+    def _reader(self, line: Line, shown: Audience) -> Callable[[str], bool]:
+        if shown is ALL or line["kind"] != "inquiry" or not line["incident"]:
+            return lambda name: shown.reads(name, None)
+        doc = self.final(line["incident"]) or {}
+        inquiry = doc.get("inquiries", {}).get(line["item"])
+        return lambda name: shown.reads(name, inquiry)
 
     def count(self, incident: str, kinds: list[str] | None = None) -> int:
         return self.timeline.count(incident, kinds or None)
 
     def pins(self, incident: str) -> dict[int, Doc]:
         """The moments pinned now, by log position: the pins added and not removed since."""
-        pinned: dict[int, Doc] = {}
-        for line in self.lines(incident, ["review"]):
-            where = line["params"].get("pinned")
-            if line["type"] == "Review.MomentPinned":
-                pinned[where] = {"note": line["params"]["note"], "by": line["by"], "at": line["at"]}
-            elif line["type"] == "Review.PinRemoved":
-                pinned.pop(where, None)
-        return dict(sorted(pinned.items()))
+        return pinned(self.lines(incident, ["review"], shown=ALL))  # no residents' data
 
     def moment(
         self,
@@ -104,6 +113,7 @@ class ReviewViews:
         index: int | None = None,
         position: int | None = None,
         at: datetime | None = None,
+        shown: Audience,
     ) -> Doc | None:
         """Step `index` of a replay (or the step at or before a log position or a
         time): its event's line, and the board as it stood just after it."""
@@ -116,15 +126,17 @@ class ReviewViews:
                 position = self.timeline.position_at(incident, at, STEPS) or 0
             index = max(0, self.timeline.count(incident, STEPS, before=(position or 0) + 1) - 1)
         index = min(max(index, 0), count - 1)
-        line = self._opened(self.timeline.lines(incident, STEPS, offset=index, limit=1))[0]
+        line = self._opened(self.timeline.lines(incident, STEPS, offset=index, limit=1), shown)[0]
         moment_at = datetime.fromisoformat(line["at"])
 
         def look(moment: Any) -> Doc:
             docs = moment.board.incidents
             if incident is None:
-                return {"incidents": json.loads(json.dumps(list(docs.values())))}
-            doc = json.loads(json.dumps(docs.get(incident)))
-            return {"incident": doc, "load": load_per_channel(doc, moment_at) if doc else {}}
+                return {"incidents": [_copy(shown.doc(doc)) for doc in docs.values()]}
+            doc = docs.get(incident)
+            if doc is None:
+                return {"incident": None, "load": {}}
+            return {"incident": _copy(shown.doc(doc)), "load": load_per_channel(doc, moment_at)}
 
         seen = self.moments.read(line["position"], look, incident)
         return {
@@ -137,3 +149,8 @@ class ReviewViews:
             "line": line,
             **seen,
         }
+
+
+def _copy(doc: Doc) -> Doc:
+    """A copy the caller may change: the replay's docs are its own."""
+    return json.loads(json.dumps(doc))

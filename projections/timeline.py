@@ -23,6 +23,8 @@ Residents' personal data (an inquiry's handle and text) is kept sealed, as the
 log has it (`Sealed.as_token`), and opened only when read (`opened`): lines
 are never rewritten, so an erasure needs no rewrite either; once the keys are
 gone, the param reads None and its name is listed in the line's `removed`.
+Who may read which (`projections.board.audience`) is the caller's to say: a
+param it may not read is None and listed in `withheld`.
 Other items never quote an inquiry: a rumour sighting names it by id.
 """
 
@@ -555,21 +557,26 @@ def _department(key: str) -> str:
     return DEPARTMENTS.get(key, key)
 
 
-def opened(line: Line, vault: Vault) -> Line:
-    """The line with each sealed param opened (shortened like other texts), or
-    None and listed in `removed` if its key was deleted. Call `vault.refresh()`
-    before a pass."""
-    params, removed = {}, []
+def opened(line: Line, vault: Vault, may_read: Callable[[str], bool]) -> Line:
+    """The line with each sealed param the reader `may_read` opened (shortened
+    like other texts); one it may not read is None and listed in `withheld`,
+    one whose key was deleted is None and listed in `removed`. Call
+    `vault.refresh()` before a pass."""
+    params, removed, withheld = {}, [], []
     for name, value in line["params"].items():
         sealed = Sealed.from_token(value)
         if sealed is not None:
-            value = vault.open(sealed)
-            if value is None:
-                removed.append(name)
+            if not may_read(name):
+                value = None
+                withheld.append(name)
             else:
-                value = _short(value)
+                value = vault.open(sealed)
+                if value is None:
+                    removed.append(name)
+                else:
+                    value = _short(value)
         params[name] = value
-    return {**line, "params": params, "removed": removed}
+    return {**line, "params": params, "removed": removed, "withheld": withheld}
 
 
 def _row(line: Line) -> dict[str, Any]:

@@ -39,6 +39,8 @@ def describe(line: dict[str, Any], lang: str, channels: dict[str, str]) -> str:
     )
     for name in line.get("removed", ()):  # residents' personal data, erased
         params[name] = ui["personal_data_removed"]
+    for name in line.get("withheld", ()):  # residents' personal data, not for this reader
+        params[name] = ui["personal_data_withheld"]
     params.update(
         by=line["by"].get("name", ""),
         channel=channels.get(line["channel"] or "", line["channel"] or ""),

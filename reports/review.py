@@ -15,9 +15,10 @@ import jinja2
 from markupsafe import Markup
 
 from crisis.people.departments import DEPARTMENTS
+from projections.board.audience import Audience
 from projections.figures import FIGURES
 from projections.review import ReviewViews
-from reports.charts import volume_chart
+from reports.charts import overview, volume_chart
 from reports.narrate import describe, duration, number, when
 from web.texts import catalogue
 
@@ -25,13 +26,15 @@ Doc = dict[str, Any]
 
 
 def report_data(
-    views: ReviewViews, incident: str, lang: str, channels: dict[str, str]
+    views: ReviewViews, incident: str, lang: str, channels: dict[str, str], shown: Audience
 ) -> Doc | None:
-    """Everything the report shows, as data; None if there is no such incident."""
+    """Everything the report shows, as data, as far as `shown` may read
+    residents' data; None if there is no such incident."""
     position = views.refresh()
-    doc, figures = views.final(incident), views.figures(incident)
-    if doc is None or figures is None:
+    final, figures = views.final(incident), views.figures(incident)
+    if final is None or figures is None:
         return None
+    doc = shown.doc(final)
     texts = catalogue(lang)["figures"]
     pins = views.pins(incident)
     return {
@@ -41,14 +44,14 @@ def report_data(
         "definitions": {key: texts[f"{key}_definition"] for key in FIGURES},
         "figures": figures,
         "pins": [
-            {"position": p, **pin, "event": _line(views.line_at(p), lang, channels)}
+            {"position": p, **pin, "event": _line(views.line_at(p, shown=shown), lang, channels)}
             for p, pin in pins.items()
         ],
-        "timeline": [_line(line, lang, channels) for line in views.lines(incident)],
+        "timeline": [_line(line, lang, channels) for line in views.lines(incident, shown=shown)],
         "facts": [_fact(f) for f in sorted(doc["facts"].values(), key=_submitted_at)],
         "archive": [
-            _archived(i)
-            for i in sorted(doc.get("inquiries", {}).values(), key=lambda i: i["received_at"])
+            _archived(doc["inquiries"][i["id"]])
+            for i in sorted(final.get("inquiries", {}).values(), key=lambda i: i["received_at"])
             if i["archive_worthy"]
         ],
     }
@@ -76,6 +79,7 @@ def formatting(lang: str, channels: dict[str, str], figures: Doc | None) -> Doc:
         "chart": volume_chart(figures["volume"], channels, lang, texts["ui"])
         if figures
         else Markup(""),
+        "overview": overview(figures, channels, lang, texts["ui"]) if figures else {},
     }
 
 
@@ -137,4 +141,4 @@ def _archived(inquiry: Doc) -> Doc:
         "redacted",
         "erased",
     )
-    return {key: inquiry[key] for key in keep}
+    return {key: inquiry[key] for key in keep if key in inquiry}  # a reviewer has no handle

@@ -2,7 +2,9 @@
 screen hold up the rest.
 
 Each client has its own bounded queue and sender, and sees what its role may
-(`projections.board.audience`). A client whose queue fills is dropped: what
+(`projections.board.audience`); a department's client gets a fresh board when
+an incident comes to serve its department or stops, since changes alone
+could not bring the incident it had left out up to date. A client whose queue fills is dropped: what
 was queued is forgotten, it is told to resync (with the position of the last
 change it was sent) and hung up on. A client whose socket takes no message
 for `stall_seconds` (it stopped reading) is hung up on too, and its memory
@@ -19,7 +21,8 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from projections.board.audience import ALL, Audience
+from projections.board import Doc
+from projections.board.audience import ALL, SERVING, Audience, serving
 from projections.board.changes import Message, board_text, messages
 from projections.runner import Change, ViewRunner
 
@@ -45,6 +48,8 @@ class Client:
         self.queue: asyncio.Queue[Item] = asyncio.Queue()
         self.dropped = asyncio.Event()
         self.stalled = False  # its socket took nothing for too long
+        self.sending_since: float | None = None  # loop time the send under way began
+        self.task: asyncio.Task[Any] | None = None  # its sender
 
     def wants(self, position: int, incident: str) -> bool:
         return position > self.position and self.incident in (None, incident)
@@ -84,15 +89,22 @@ class Hub:
         self.recent_bytes = 0
         # A client may resume from `floor` on: every change after it is in `recent`.
         self.floor = board.position + 1
+        self._watchdog: asyncio.Task[None] | None = None
+        # Which departments serve each incident, as of the last change published.
+        self.serving: dict[str, Doc] = {}
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         """Receive the board's changes on `loop`. Call once the board has
         caught up: a client from before this process gets a fresh board."""
+
         def hand_over(changes: list[Change]) -> None:
             loop.call_soon_threadsafe(self.publish, changes)
 
         self.board.on_change(hand_over)
         self.floor = self.board.position + 1
+        _, self.serving = self.board.read(
+            lambda board: {h["id"]: {f: h.get(f) for f in SERVING} for h in board.headers()}
+        )
 
     def publish(self, changes: list[Change]) -> None:
         if any(c.forgets for c in changes):  # recent changes may hold erased personal data
@@ -101,21 +113,43 @@ class Hub:
             self.floor = max(self.floor, min(c.position for c in changes) - 1)
         for message in messages(changes):
             self._remember(message)
+            new = message.incident not in self.serving
+            before = self._served(message.incident)
+            if SERVING & message.header.keys():
+                head = self.serving.setdefault(message.incident, {})
+                head.update({f: message.header[f] for f in SERVING if f in message.header})
+            after = self._served(message.incident)
             for client in self.clients:
-                if client.wants(message.position, message.incident):
+                if not client.wants(message.position, message.incident):
+                    continue
+                sees = client.audience.sees(after)
+                if not new and sees != client.audience.sees(before):
+                    self._fresh_board(client)
+                elif sees:
                     client.offer(message.position, message.text(client.audience))
+
+    def _served(self, incident: str) -> frozenset[str]:
+        return serving(self.serving.get(incident, {}))
+
+    def _fresh_board(self, client: Client) -> None:
+        position, docs = self.board.snapshot_json(client.incident, client.audience.view)
+        client.offer(position, board_text(position, docs))
 
     def join(self, incident: str | None, since: int | None, audience: Audience = ALL) -> Client:
         """A new client, its queue primed with what it missed or a fresh board."""
         if since is not None and self.floor <= since <= self.board.position:
             client = Client(incident, since, audience)
             missed = [m for m in self.recent if client.wants(m.position, m.incident)]
-            if len(missed) <= QUEUE_SIZE // 2:
+            scoped = audience.department is not None
+            if len(missed) <= QUEUE_SIZE // 2 and not (
+                scoped and any(SERVING & m.header.keys() for m in missed)
+            ):
                 for message in missed:
-                    client.offer(message.position, message.text(audience))
+                    if audience.sees(self._served(message.incident)):
+                        client.offer(message.position, message.text(audience))
                 self.clients.add(client)
                 return client
-        position, docs = self.board.snapshot_json(incident, audience.doc)
+        position, docs = self.board.snapshot_json(incident, audience.view)
         client = Client(incident, position, audience)
         client.queue.put_nowait((position, board_text(position, docs)))
         self.clients.add(client)
@@ -134,16 +168,37 @@ class Hub:
 
     async def serve(self, client: Client, send: Callable[[str], Awaitable[Any]]) -> None:
         """Send the client's queue until it is told to hang up, or its socket
-        takes nothing for `stall_seconds`."""
-        while (item := await client.queue.get()) is not None:
-            position = client.sent
-            if item is RESYNC:
-                text = json.dumps({"type": "resync", "position": client.sent})
-            else:
-                position, text = item  # type: ignore[misc]
-            try:
-                await asyncio.wait_for(send(text), self.stall_seconds)
-            except TimeoutError:
-                client.stall()
-                return
-            client.sent = position
+        takes nothing for `stall_seconds` (the watchdog then cancels us)."""
+        loop = asyncio.get_running_loop()
+        self._watch(loop)
+        client.task = asyncio.current_task()
+        try:
+            while (item := await client.queue.get()) is not None:
+                position = client.sent
+                if item is RESYNC:
+                    text = json.dumps({"type": "resync", "position": client.sent})
+                else:
+                    position, text = item  # type: ignore[misc]
+                client.sending_since = loop.time()
+                await send(text)
+                client.sending_since = None
+                client.sent = position
+        except asyncio.CancelledError:
+            if not client.stalled:
+                raise
+
+    def _watch(self, loop: asyncio.AbstractEventLoop) -> None:
+        """One watchdog for every client's send, rather than a timeout each:
+        at a thousand screens a timeout per send costs more than the send."""
+        if self._watchdog is None or self._watchdog.done():
+            self._watchdog = loop.create_task(self._hang_up_stalled(loop))
+
+    async def _hang_up_stalled(self, loop: asyncio.AbstractEventLoop) -> None:
+        while self.clients:
+            await asyncio.sleep(self.stall_seconds / 4)
+            since = loop.time() - self.stall_seconds
+            for client in list(self.clients):
+                began = client.sending_since
+                if began is not None and began < since and client.task is not None:
+                    client.stall()
+                    client.task.cancel()

@@ -25,14 +25,34 @@ pytest_plugins = [
 ]
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that drive Chromium are marked `browser`: what they check (pages,
+# Fixtures that put a test's data in the store under test, and those that
+# talk to PostgreSQL whatever the pass.
+STORE_FIXTURES = {"database_url"}
+POSTGRES_FIXTURES = {"postgres_url", "on_postgres"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Each test runs in the pass where it checks something: a test of the
+    store (a store fixture, or marked `store`) in both; one of PostgreSQL
+    itself (its fixtures, or marked `postgres`) in the PostgreSQL pass only;
+    any other (pure code, settings, or marked `sqlite_files`: it reads the
+    SQLite files themselves) in the SQLite pass only. Left out is deselected,
+    not skipped.
+
+    Tests that drive Chromium are marked `browser`: what they check (pages,
     keyboard, accessibility) does not depend on the store, so the PostgreSQL
     pass of bin/test leaves them out."""
+    kept, deselected = [], []
     for item in items:
-        if {"page", "browser"} & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if {"page", "browser"} & fixtures:
             item.add_marker(pytest.mark.browser)
-        if STORE == "postgres" and item.get_closest_marker("sqlite_files"):
-            item.add_marker(
-                pytest.mark.skip(reason="reads the SQLite files; runs in the SQLite pass")
-            )
+        postgres = bool(POSTGRES_FIXTURES & fixtures) or item.get_closest_marker("postgres")
+        store = (bool(STORE_FIXTURES & fixtures) or item.get_closest_marker("store")) and (
+            not item.get_closest_marker("sqlite_files")
+        )
+        runs = store or (postgres if STORE == "postgres" else not postgres)
+        (kept if runs else deselected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept

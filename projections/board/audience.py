@@ -12,10 +12,10 @@ each inquiry without its handle and external id, with the staff's answers,
 channels, categories and times (enough for every review figure), and its
 text only where it was flagged archive-worthy.
 
-Departments see every incident, not only those they serve: an incident can
-be assigned to a department later, and a change carries only what changed,
-so a screen that had left the incident out could not be brought up to date.
-None of it is residents' data.
+A department sees only the incidents it serves (responsible or supporting).
+When an incident comes to serve it, or stops, its screens get a fresh board
+(`server.hub`): a change carries only what changed, so a screen that had left
+the incident out could not be brought up to date by changes alone.
 """
 
 from __future__ import annotations
@@ -48,9 +48,19 @@ CITING = (
 
 @dataclass(frozen=True)
 class Audience:
-    """Who is looking: everything, no inquiries, or inquiries for review."""
+    """Who is looking: everything, no inquiries, or inquiries for review; and
+    for a department, only the incidents it serves."""
 
     name: str
+    department: str | None = None
+
+    def sees(self, serving: frozenset[str]) -> bool:
+        """Whether it sees an incident served by these departments."""
+        return self.department is None or self.department in serving
+
+    def view(self, doc: Doc) -> Doc | None:
+        """The incident doc as this audience may see it, None if not at all."""
+        return self.doc(doc) if self.sees(serving(doc)) else None
 
     def doc(self, doc: Doc) -> Doc:
         """The incident doc as this audience may see it (the same object if all)."""
@@ -61,6 +71,14 @@ class Audience:
     def inquiries(self, items: dict[str, Doc]) -> dict[str, Doc]:
         shown = for_review if self is REVIEW else citing
         return {key: shown(item) for key, item in items.items()}
+
+    def reads(self, name: str, inquiry: Doc | None) -> bool:
+        """Whether this audience may read a resident's `name` ("handle" or
+        "text") of an inquiry (as the board has it; None if unknown): the
+        timeline's sealed params follow the same rule as the board's items."""
+        if self is ALL:
+            return True
+        return self is REVIEW and name == "text" and bool(inquiry and inquiry.get("archive_worthy"))
 
     def change(self, message: Doc) -> Doc:
         """A change message (see `projections.board.changes`) as this audience may see it."""
@@ -80,7 +98,19 @@ _BY_ROLE = {Role.COMMS: ALL, Role.EDITOR: ALL, Role.REVIEWER: REVIEW}
 
 def audience(actor: Actor) -> Audience:
     """What this person (or token) may see of the board."""
+    if actor.role is Role.DEPARTMENT:
+        return Audience(COUNTS.name, department=actor.department or "")
     return _BY_ROLE.get(actor.role, COUNTS)
+
+
+# The header fields that say which departments serve an incident.
+SERVING = ("department", "supporting")
+
+
+def serving(header: Doc) -> frozenset[str]:
+    """The departments an incident's header names: responsible and supporting."""
+    supporting = {d["key"] for d in header.get("supporting") or ()}
+    return frozenset(supporting | ({header["department"]} if header.get("department") else set()))
 
 
 def for_review(item: Doc) -> Doc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from uuid import uuid4
 
 from tests import scenario
@@ -177,6 +178,39 @@ def test_health_and_openapi_document_every_command(api):
         "/healthz",
     ):
         assert path in paths
+
+
+def test_health_names_a_stalled_read_model_until_it_catches_up(api, monkeypatch):
+    """A read model that cannot apply an event stops just before it; `/healthz`
+    says which and where (commands are still taken), and clears once it applies."""
+    from projections.channels import ChannelList
+
+    applies = ChannelList.apply
+
+    def fragile(self, event, position):
+        if type(event).__qualname__ == "ChannelRegistry.ChannelChanged":
+            raise ValueError("cannot apply this")
+        return applies(self, event, position)
+
+    monkeypatch.setattr(ChannelList, "apply", fragile)
+    position = api.ok("admin", "/api/channels/sms/change", {"max_segments": 2})["position"]
+    health = api.client.get("/healthz")
+    assert health.status_code == 200
+    body = health.json()
+    assert (body["status"], body["code"]) == ("degraded", "projection_stalled")
+    assert body["projections"]["channels"] == {
+        "position": position - 1,
+        "stalled_at": position,
+        "behind": 1,
+    }
+    assert body["detail"] == (
+        f"Lesemodellen channels har stoppet før hendelse {position}; se serverloggen."
+    )
+    monkeypatch.undo()
+    deadline = time.monotonic() + 10
+    while api.client.get("/healthz").json()["status"] != "ok":  # retried after a backoff
+        assert time.monotonic() < deadline, "the read model did not catch up"
+        time.sleep(0.2)
 
 
 def test_security_headers_on_pages(api):

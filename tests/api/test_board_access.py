@@ -99,3 +99,41 @@ def test_each_role_gets_of_the_board_what_it_needs(api, board, who):
             assert kept["text"] == KEPT_TEXT
         (later,) = change["items"]["inquiries"].values()
         assert later["channel"] == "x" and "text" not in later and "handle" not in later
+
+
+def test_a_department_sees_only_the_incidents_it_serves(api, board):
+    """On every board output; when an incident comes to serve it (or stops), its
+    open screens get a fresh board, as changes alone could not fill it in."""
+    theirs = board["incident"]
+    other = scenario.open_incident(api, department="bym", title="Oljeutslipp i Alna")
+    headers = {"Authorization": f"Bearer {api.token('vav')}"}
+
+    def ids(message: dict) -> set[str]:
+        return {doc["id"] for doc in message["incidents"]}
+
+    assert ids(api.client.get("/api/board", headers=headers).json()) == {theirs}
+    assert api.client.get(f"/api/board?incident={other}", headers=headers).json()["incidents"] == []
+    with api.client.websocket_connect("/ws/board", headers=headers) as ws:
+        hello = ws.receive_json()
+        assert ids(hello) == {theirs}
+        api.ok("comms", f"/api/incidents/{other}/severity", {"severity": "extreme"})
+        api.ok("comms", f"/api/incidents/{theirs}/severity", {"severity": "extreme"})
+        change = ws.receive_json()  # the other incident's change never came
+        assert (change["type"], change["incident"]) == ("change", theirs)
+
+        api.ok("comms", f"/api/incidents/{other}/supporting", {"departments": ["vav"]})
+        fresh = ws.receive_json()
+        assert fresh["type"] == "board" and ids(fresh) == {theirs, other}
+        (shown,) = [doc for doc in fresh["incidents"] if doc["id"] == other]
+        assert shown["title"] == "Oljeutslipp i Alna"
+
+        api.ok("comms", f"/api/incidents/{other}/supporting", {"departments": []})
+        fresh = ws.receive_json()
+        assert fresh["type"] == "board" and ids(fresh) == {theirs}
+    # A screen resuming from before the changes of scope gets a fresh board too.
+    since = hello["position"]
+    with api.client.websocket_connect(f"/ws/board?since={since}", headers=headers) as ws:
+        resumed = ws.receive_json()
+        assert resumed["type"] == "board" and ids(resumed) == {theirs}
+    # Comms sees both throughout.
+    assert ids(api.get("comms", "/api/board").json()) == {theirs, other}

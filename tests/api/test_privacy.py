@@ -140,7 +140,7 @@ def test_erasure_removes_the_person_everywhere_at_once(api, sigrid, settings, cl
         f"Henvendelse fra {REMOVED} på Facebook, registrert av Kari Kommunikasjon: «{REMOVED}»"
     )
     # The review: timeline, report (with the archive-worthy one), its JSON.
-    timeline = api.get("reviewer", f"/api/review/{incident}/timeline").json()
+    timeline = api.get("comms", f"/api/review/{incident}/timeline").json()
     said = [line["description"] for line in timeline["lines"]]
     assert f"Kari Kommunikasjon svarte {REMOVED} på Facebook: «Ja, det går fint.»" in said
     assert (
@@ -149,7 +149,7 @@ def test_erasure_removes_the_person_everywhere_at_once(api, sigrid, settings, cl
     ) in said
     report = api.get("reviewer", f"/review/{incident}/report.html").text
     report_json = api.get("reviewer", f"/api/review/{incident}/report.json").text
-    page = api.get("reviewer", f"/review/{incident}").text
+    page = api.get("comms", f"/review/{incident}").text
     for shown in (report, report_json, page, json.dumps(timeline, ensure_ascii=False)):
         assert plaintext_in(shown.encode(), HANDLE, TEXT_SAID, "40000000") == []
     assert f'<p class="quote">{REMOVED}</p>' in report
@@ -241,7 +241,7 @@ def test_redaction_hides_the_text_everywhere_and_keeps_why(api, sigrid, settings
     assert then["incident"]["inquiries"][other]["text"] is None
     said = [
         line["description"]
-        for line in api.get("reviewer", f"/api/review/{incident}/timeline").json()["lines"]
+        for line in api.get("comms", f"/api/review/{incident}/timeline").json()["lines"]
     ]
     assert (
         f"Henvendelse fra @ola på Facebook, registrert av Kari Kommunikasjon: «{REMOVED}»" in said
@@ -254,6 +254,44 @@ def test_redaction_hides_the_text_everywhere_and_keeps_why(api, sigrid, settings
     report = api.get("reviewer", f"/review/{incident}/report.html").text
     assert OTHER_TEXT not in report and OTHER_TEXT not in json.dumps(said, ensure_ascii=False)
     assert OTHER_TEXT.encode() not in stored_bytes(settings.data_dir / "events.sqlite")
+
+
+ARCHIVED_TEXT = "Og hva med babymat? Ring meg på 40000000"
+
+
+@pytest.mark.parametrize(
+    ("who", "handles", "texts", "archived"),
+    [
+        ("comms", True, True, True),
+        ("editor", True, True, True),
+        ("reviewer", False, False, True),  # texts only where flagged archive-worthy
+        ("admin", False, False, False),
+    ],
+)
+def test_each_role_reads_of_the_review_what_it_needs(api, sigrid, who, handles, texts, archived):
+    """The review's every output (timeline, board at a moment, page, report and
+    its JSON) gives residents' handles and texts only to those who handle
+    inquiries; a reviewer reads an archive-worthy inquiry's text, never a handle."""
+    incident = sigrid["incident"]
+    lines = api.get(who, f"/api/review/{incident}/timeline").json()["lines"]
+    last = lines[-1]["position"]
+    outputs = {
+        "timeline": json.dumps(lines, ensure_ascii=False),
+        "moment": api.get(who, f"/api/review/board?incident={incident}&position={last}").text,
+        "whole board": api.get(who, f"/api/review/board?position={last}").text,
+        "page": api.get(who, f"/review/{incident}").text,
+        "report": api.get(who, f"/review/{incident}/report.html").text,
+        "report.json": api.get(who, f"/api/review/{incident}/report.json").text,
+    }
+    expected = ({HANDLE, "@ola"} if handles else set()) | (
+        {TEXT_SAID, OTHER_TEXT} if texts else set()
+    )
+    for name, text in outputs.items():
+        found = set(plaintext_in(text.encode(), HANDLE, "@ola", TEXT_SAID, OTHER_TEXT))
+        assert found == expected, (name, found)
+        assert ("40000000" in text) == archived, name
+    withheld = [line["description"] for line in lines if "[skjult]" in line["description"]]
+    assert bool(withheld) == (not handles)
 
 
 def test_the_subject_is_a_keyed_pseudonym():

@@ -4,8 +4,10 @@ the same figures the review page shows."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from xml.etree import ElementTree
 
 import lxml.html
 import pytest
@@ -103,6 +105,109 @@ def test_json_report_has_the_same_figures_as_the_page(api, reviewed, settings, t
         assert at_path(data["figures"], path) == value, path
     report = crisis(settings, "review", incident).stdout
     assert figure_values(report) == shown
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+# What residents wrote and who they are, in the whole incident: never in a chart.
+RESIDENTS = (
+    "@jon",
+    "@per",
+    "@bot",
+    "Er vannet giftig etter koking?",
+    "Hva skjer med søknaden min?",
+    "Kjøp billig vannfilter!",
+)
+
+
+def charts(html: str) -> dict[str, ElementTree.Element]:
+    """Every inline SVG chart, parsed as XML (a chart that is not valid XML fails here)."""
+    found = {}
+    for markup in re.findall(r"<svg\b.*?</svg>", html, flags=re.S):
+        svg = ElementTree.fromstring(markup)
+        found[svg.get("data-chart")] = svg
+    return found
+
+
+def test_report_opens_with_the_timeline_and_reply_charts(api, reviewed):
+    incident = reviewed["incident"]
+    lines = api.get("reviewer", f"/api/review/{incident}/timeline").json()["lines"]
+    crisis_on = next(line for line in lines if line["type"] == "Incident.CrisisModeSwitched:on")
+    note = "Krisemodus tidlig: det bar hele dagen."
+    api.ok(
+        "reviewer",
+        f"/api/review/{incident}/pins",
+        {"position": crisis_on["position"], "note": note},
+    )
+    api.ok("comms", f"/api/incidents/{incident}/phase", {"phase": "closed"})
+    api.client.cookies.set("crisis_session", api.token("reviewer"))
+    report = api.client.get(f"/review/{incident}/report.html").text
+    shown = charts(report)
+
+    # The visual timeline: inquiry bars under one numbered marker per key moment,
+    # each named in its tooltip and in the table under the chart.
+    timeline = shown["moments"]
+    assert timeline.get("role") == "img" and timeline.find(f"{SVG}title").text
+    assert "med 8 viktige øyeblikk" in timeline.find(f"{SVG}desc").text
+    groups = [g for g in timeline.iter(f"{SVG}g") if g.get("data-moments")]
+    marks = [kind for g in groups for kind in g.get("data-moments").split()]
+    assert marks == [
+        "opened",
+        "crisis_on",
+        "pinned",
+        "fact_approved",
+        "website_post",
+        "rumour_corrected",
+        "fact_approved",
+        "closed",
+    ]
+    named = "\n".join(g.find(f"{SVG}title").text for g in groups).splitlines()
+    assert [line.split(".")[0] for line in named] == [str(n) for n in range(1, 9)]
+    assert "Hendelsen opprettet" in named[0] and "Krisemodus på, frist 30 min" in named[1]
+    assert note in named[2] and "Hendelsen lukket" in named[-1]
+    # Crisis mode, the pin on it and the first fact approved, all at 10:11, share a
+    # marker: «2–4».
+    assert [g.find(f"{SVG}text").text for g in groups][:3] == ["1", "2–4", "5"]
+    assert len([r for r in timeline.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]) == 1
+    page = lxml.html.fromstring(report)
+    rows = page.xpath("//table[@class='moments']/tbody/tr")
+    assert [r.get("data-moment") for r in rows] == marks
+    assert rows[2].xpath("string(td[3])") == f"Markert: {note}"
+
+    # One reply-time chart per channel, on the same scale, with the 30-minute target.
+    replies = {svg.get("data-channel"): svg for key, svg in shown.items() if "replies" in key}
+    assert set(replies) == {"facebook", "x"}
+    for svg in replies.values():
+        assert svg.find(f"{SVG}title").text.startswith("Tid til første svar: ")
+        assert [
+            line.get("data-target") for line in svg.iter(f"{SVG}line") if line.get("data-target")
+        ] == ["30"]
+        assert len([g for g in svg.iter(f"{SVG}g") if g.get("data-interval")]) == 1
+    assert "1 av 1 som skulle besvares, fikk første svar" in replies["x"].find(f"{SVG}desc").text
+
+    # Counts and times only: no resident's handle or words anywhere in the overview.
+    overview = lxml.html.tostring(page.xpath("//section[@id='overview']")[0], encoding="unicode")
+    for svg in shown.values():
+        overview += ElementTree.tostring(svg, encoding="unicode")
+    for private in RESIDENTS:
+        assert private not in overview, private
+
+    # The review page shows the same charts.
+    on_page = charts(api.client.get(f"/review/{incident}").text)
+    assert set(on_page) == set(shown)
+    for key, svg in shown.items():
+        assert ElementTree.tostring(on_page[key]) == ElementTree.tostring(svg), key
+
+
+def test_the_report_names_residents_only_when_asked_for(reviewed, settings):
+    """`crisis review` writes what a reviewer reads (no handles); comms' copy
+    takes `--with-residents`."""
+    incident = reviewed["incident"]
+    as_reviewer = crisis(settings, "review", incident, "--format", "json").stdout
+    with_residents = crisis(
+        settings, "review", incident, "--format", "json", "--with-residents"
+    ).stdout
+    assert "@per" not in as_reviewer and "Hva skjer med søknaden min?" in as_reviewer
+    assert "@per" in with_residents
 
 
 def test_review_command_refuses_an_unknown_incident(settings):

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bench.__main__ import NAMES, TINY, _group, measure
 from tests.fixtures.stores import STORE
 
 
+@pytest.mark.store  # measures on the store under test
 def test_every_benchmark_runs_and_produces_its_figures_without_errors(tmp_path: Path) -> None:
     run = measure(STORE, TINY, list(NAMES), cache=tmp_path / "cache")
     errors = {f.name: f.errors for f in run.figures if f.errors}

@@ -81,6 +81,48 @@ def test_comms_approves_from_the_page(server, page):
     expect(page.locator(f"[data-fact='{fact}']")).to_have_attribute("data-status", "approved")
 
 
+def test_board_commands_answer_beside_the_button(server, page):
+    """Feedback where the eye is: a refusal right under the button pressed, a
+    confirmation in the item it acted on (which moves to its new group), never
+    at the top of the page."""
+    incident = scenario.open_incident(server)
+    fact = scenario.approved_fact(server, incident, "Svaret står ved knappen.")
+
+    def approved_draft(channel: str, links_to: str | None = None) -> str:
+        body = {"channel": channel, "text": f"Kok vannet ({channel}).", "cites": [fact]}
+        post = server.ok(
+            "comms", f"/api/incidents/{incident}/posts", {**body, "links_to": links_to}
+        )
+        server.ok("editor", f"/api/posts/{post['id']}/approve")
+        return post["id"]
+
+    website = approved_draft("website")
+    facebook = approved_draft("facebook", website)
+    log_in(page, server, "comms")
+    item = page.locator(f"[data-post='{facebook}']")
+    button = item.get_by_role("button", name="Publiser")
+    button.scroll_into_view_if_needed()
+    button.click()  # refused: the website post is not published yet
+    feedback = item.locator("[data-feedback]")
+    expect(feedback).to_contain_text("Publiser nettsideinnlegget først.")
+    expect(feedback).to_have_attribute("data-state", "refused")
+    expect(feedback).to_have_attribute("aria-live", "polite")
+    pressed, said = button.bounding_box(), feedback.bounding_box()
+    assert pressed and said
+    assert 0 <= said["y"] - (pressed["y"] + pressed["height"]) < 24, (pressed, said)
+    assert (
+        said["x"] <= pressed["x"] + pressed["width"] and pressed["x"] <= said["x"] + said["width"]
+    )
+    assert said["y"] + said["height"] <= page.viewport_size["height"], "in sight, not off screen"
+
+    page.locator(f"[data-post='{website}']").get_by_role("button", name="Publiser").click()
+    published = page.locator(f"[data-post='{website}']")
+    expect(published).to_have_attribute("data-status", "published")
+    expect(published.locator("[data-feedback]")).to_have_text("Innlegget er publisert.")
+    expect(published.locator("[data-feedback]")).to_have_attribute("data-state", "ok")
+    assert page.locator("#notice").count() == 0
+
+
 # Every way text from people reaches the board: each puts HOSTILE there through
 # the API and names where it must appear, as text: {selector: exact (True) or contained}.
 def incident_title(server) -> dict[str, bool]:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from crisis.facts.service import approve_fact, correct_fact, submit_fact
-from crisis.incidents.service import switch_crisis_mode
+from crisis.incidents.service import change_phase, change_severity, switch_crisis_mode
 from crisis.inquiries.service import (
     answer_inquiry,
     moderate_inquiry,
@@ -19,6 +19,7 @@ from crisis.inquiries.service import (
     triage_inquiry,
 )
 from crisis.posts.service import approve_post, draft_post, publish_post, retract_post
+from crisis.review.service import pin_moment, remove_pin
 from crisis.rumours.service import assess_rumour, correct_rumour, record_rumour, sight_rumour
 from projections.review import ReviewViews
 from projections.store import ViewStore
@@ -389,3 +390,117 @@ def test_volume_in_quarter_hours_for_a_short_incident(log, people, clock, figure
         ],
         "channels": {"facebook": [2, 0, 1], "x": [0, 1, 0]},
     }
+
+
+def test_reply_times_per_channel_per_interval(responses, figures_of):
+    replies = figures_of(responses)["reply_times"]
+    # The intervals of the volume (days from 23 Nov); normal service all along: no
+    # target in wall minutes.
+    assert replies["bucket_minutes"] == 1440
+    assert replies["buckets"] == figures_of(responses)["volume"]["buckets"]
+    assert [t["minutes"] for t in replies["targets"]] == [None]
+    facebook = replies["channels"]["facebook"]
+    # Day 0: q1, holding reply after 20 minutes. Day 4: q3, 3960. Day 8: q5 never
+    # answered (missed, as in the SLA figure) and q6, an opinion, owed nothing.
+    # Day 31: q4, 5340 (within 24 working hours).
+    days = {n: {k: facebook[k][n] for k in facebook} for n in (0, 4, 8, 31)}
+    done = {"owed": 1, "replied": 1, "waiting": 0, "missed": 0}
+    assert days[0] == {**done, "p50": 20.0, "p90": 20.0}
+    assert days[4] == {**done, "p50": 3960.0, "p90": 3960.0}
+    assert days[8] == {"owed": 1, "replied": 0, "p50": None, "p90": None, "waiting": 1, "missed": 1}
+    assert days[31] == {**done, "p50": 5340.0, "p90": 5340.0}
+    assert sum(facebook["owed"]) == 4 and facebook["owed"][1] == 0
+    assert replies["channels"]["x"]["p50"][0] == 5.0
+
+
+def test_reply_times_mark_the_crisis_target_and_percentiles(log, people, clock, figures_of):
+    comms = people["comms"]
+    place(clock, "2026-11-23T09:00")
+    i = incident(log, people)
+    a = fact(log, people, i)
+    switch_crisis_mode(log, comms, i, on=True, sla_minutes=30)
+    waits = {}
+    for n, wait in enumerate((10, 20, 35), start=1):  # three in the first quarter hour
+        place(clock, f"2026-11-23T09:0{n}")
+        waits[inquiry(log, people, i)] = wait
+    for q, wait in sorted(waits.items(), key=lambda item: item[1]):
+        place(clock, f"2026-11-23T09:{list(waits).index(q) + 1 + wait:02d}")
+        send_holding_reply(log, comms, q, text="Vi sjekker.")
+    place(clock, "2026-11-23T10:00")
+    switch_crisis_mode(log, comms, i, on=False)
+    place(clock, "2026-11-23T10:10")
+    after = inquiry(log, people, i)
+    place(clock, "2026-11-23T10:55")
+    answer_inquiry(log, comms, after, text="Ja.", cites=[a])  # 45 working minutes < 24 h
+
+    replies = figures_of(i)["reply_times"]
+    # Quarter hours from 09:00 to 10:00 (first and last inquiry 09:01 and 10:10). Crisis
+    # mode from 09:00 (when the incident opened: normal service never applied) to 10:00.
+    assert replies["bucket_minutes"] == 15
+    assert [(t["from"][11:16], t["minutes"]) for t in replies["targets"]] == [
+        ("09:00", 30),
+        ("10:00", None),
+    ]
+    facebook = replies["channels"]["facebook"]
+    # 09:00-09:15: waits 10, 20 and 35 minutes. Nearest rank: p50 the 2nd, p90 the 3rd.
+    # The one of 35 minutes missed the 30-minute target.
+    assert [facebook[k][0] for k in ("owed", "replied", "p50", "p90", "waiting", "missed")] == [
+        3,
+        3,
+        20.0,
+        35.0,
+        0,
+        1,
+    ]
+    # 10:00-10:15: answered after 45 minutes, in normal service: met.
+    assert [facebook[k][4] for k in ("owed", "replied", "p50", "missed")] == [1, 1, 45.0, 0]
+    assert facebook["owed"][1:4] == [0, 0, 0]
+
+
+def test_key_moments_in_time_order(log, people, clock, figures_of):
+    comms = people["comms"]
+    place(clock, "2026-11-23T09:00")
+    i = incident(log, people, phase="reported")
+    place(clock, "2026-11-23T09:05")
+    change_phase(log, comms, i, phase="active", reason="", version=None)
+    place(clock, "2026-11-23T09:10")
+    a = fact(log, people, i)
+    place(clock, "2026-11-23T09:15")
+    switch_crisis_mode(log, comms, i, on=True, sla_minutes=45)
+    place(clock, "2026-11-23T09:20")
+    website = post(log, people, i, [a])
+    place(clock, "2026-11-23T09:25")
+    post(log, people, i, [a], channel="facebook", links_to=website)
+    place(clock, "2026-11-23T09:30")
+    post(log, people, i, [a], links_to=website, text="Mer om kokevarselet.")
+    rumour = record_rumour(
+        log, comms, incident_id=i, claim="Giftig", channel="facebook", where="Gruppe", reach=9
+    ).id
+    assess_rumour(log, comms, rumour, assessment="false")
+    place(clock, "2026-11-23T09:40")
+    correct_rumour(log, comms, rumour, post_id=website)
+    place(clock, "2026-11-23T09:50")
+    worse = change_severity(log, comms, i, severity="extreme").position
+    place(clock, "2026-11-23T10:00")
+    closed = change_phase(log, comms, i, phase="closed", reason="", version=None).position
+    place(clock, "2026-11-23T11:00")
+    reviewer = people["reviewer"]
+    pin_moment(log, reviewer, i, position=worse, note="Her snudde det.")
+    pin_moment(log, reviewer, i, position=closed, note="Fjernes igjen.")
+    remove_pin(log, reviewer, i, position=closed)
+
+    moments = figures_of(i)["moments"]
+    # The website's first post is the one published 09:20 (not the later one, nor
+    # Facebook's); the pin removed again is not shown; the pin sits at its event's time.
+    assert [(m["at"][11:16], m["moment"], m["value"]) for m in moments] == [
+        ("09:00", "opened", None),
+        ("09:05", "phase", "active"),
+        ("09:10", "fact_approved", 1),
+        ("09:15", "crisis_on", 45),
+        ("09:20", "website_post", None),
+        ("09:40", "rumour_corrected", "website"),
+        ("09:50", "severity", "extreme"),
+        ("09:50", "pinned", "Her snudde det."),
+        ("10:00", "closed", None),
+    ]
+    assert moments[6]["position"] == moments[7]["position"] == worse

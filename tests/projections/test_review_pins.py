@@ -9,6 +9,7 @@ import pytest
 from crisis.errors import Conflict, Forbidden, NotFound, Refused
 from crisis.review.service import pin_moment, remove_pin
 from projections import replay
+from projections.board.audience import ALL
 from projections.review import ReviewViews
 from projections.store import ViewStore
 from tests import flow
@@ -47,7 +48,7 @@ def test_pinning_writes_an_event_and_changes_no_history(log, people, settings, i
 
     assert saved.position == log.max_position() > end
     assert history(log, end) == before
-    pinned = list(views.lines(str(incident), ["review"]))
+    pinned = list(views.lines(str(incident), ["review"], shown=ALL))
     assert [line["type"] for line in pinned] == ["Review.Started", "Review.MomentPinned"]
     assert pinned[-1]["params"] == {"pinned": 3, "note": "Verifisert raskt."}
     assert views.pins(str(incident))[3]["note"] == "Verifisert raskt."
@@ -62,7 +63,7 @@ def test_a_pin_is_removed_by_another_event(log, people, incident, views):
     pin_moment(log, people["reviewer"], incident, position=4, note="Godkjent.")
     remove_pin(log, people["reviewer"], incident, position=2)
     assert list(views.pins(str(incident))) == [4]
-    types = [line["type"] for line in views.lines(str(incident), ["review"])]
+    types = [line["type"] for line in views.lines(str(incident), ["review"], shown=ALL)]
     assert types == [
         "Review.Started",
         "Review.MomentPinned",

@@ -10,6 +10,7 @@ import random
 import pytest
 
 from projections import replay
+from projections.board.audience import ALL
 from projections.review import ReviewViews
 from projections.store import ViewStore
 from tests import flow
@@ -82,14 +83,14 @@ def test_stepping_in_any_order_shows_the_board_a_full_replay_shows(
 def test_a_page_step_is_the_incident_event_and_the_board_after_it(log, settings, long_log):
     store = ViewStore(settings.views_url)
     views = ReviewViews(log, store)
-    first = views.moment(str(long_log), index=0)
+    first = views.moment(str(long_log), index=0, shown=ALL)
     assert (first["line"]["type"], first["previous"], first["next"]) == ("Incident.Opened", None, 1)
     assert first["incident"]["facts"] == {}
-    third = views.moment(str(long_log), index=first["next"] + 1)
+    third = views.moment(str(long_log), index=first["next"] + 1, shown=ALL)
     assert third["line"]["type"] == "Fact.Verified"
     assert next(iter(third["incident"]["facts"].values()))["status"] == "verified"
-    by_position = views.moment(str(long_log), position=third["position"])
+    by_position = views.moment(str(long_log), position=third["position"], shown=ALL)
     assert by_position["index"] == 2
-    last = views.moment(str(long_log), index=10_000)
+    last = views.moment(str(long_log), index=10_000, shown=ALL)
     assert (last["index"], last["next"]) == (last["count"] - 1, None)
     store.close()

@@ -8,6 +8,7 @@
 // change, so those rules are written once, on the server.
 
 import { el, fill } from "./lib/dom.js";
+import { answer, feedbackFor, keptFeedback, send } from "./lib/feedback.js";
 import { follow } from "./lib/live.js";
 
 import { moment, text } from "./lib/texts.js";
@@ -19,7 +20,6 @@ const channelNames = JSON.parse(document.getElementById("channels").textContent)
 const overview = document.getElementById("overview");
 const root = document.getElementById("board");
 const connection = document.getElementById("connection");
-const notice = document.getElementById("notice");
 const role = root.dataset.role;
 const department = root.dataset.department;
 const locale = document.documentElement.lang === "nb" ? "nb-NO" : "en-GB";
@@ -101,21 +101,22 @@ function refreshTimes() {
 
 // ---- actions -------------------------------------------------------------
 
-async function act(path) {
-  notice.textContent = "";
-  const response = await fetch(path, {
-    method: "POST",
-    headers: { "X-Requested-With": "crisis", "Content-Type": "application/json" },
-    body: "{}",
-  });
-  if (!response.ok) {
-    const body = await response.json().catch(() => ({}));
-    notice.textContent = body.detail ?? response.statusText;
-  }
+// A command from a button on an item: its answer is said beside the item's
+// buttons (`key` names the item), where the eye is, not at the top of the page.
+async function act(path, key, done) {
+  const region = feedbackFor(key);
+  const { ok, answer: body } = await send(path, {}, label("desk_offline"));
+  answer(region, ok, ok ? label(done) : body.detail ?? label("desk_offline"));
 }
 
-function actionButton(text, path, what) {
-  return el("button", { type: "button", "aria-label": `${text}: ${what}`, onclick: () => act(path) }, text);
+function actionButton(text, path, what, key, done) {
+  return el("button", { type: "button", "aria-label": `${text}: ${what}`, onclick: () => act(path, key, done) }, text);
+}
+
+// The item's buttons and, below them, its feedback region (kept across re-renders).
+function actionsOf(key, actions) {
+  const region = actions.length ? feedbackFor(key) : keptFeedback(key);
+  return [...actions, region];
 }
 
 // ---- pieces --------------------------------------------------------------
@@ -185,10 +186,12 @@ function factHistory(fact) {
 function factItem(incident, fact) {
   const actions = [];
   if (fact.status === "verified" && (role === "comms" || role === "editor")) {
-    actions.push(actionButton(label("approve"), `/api/facts/${fact.id}/approve`, fact.text));
+    actions.push(actionButton(label("approve"), `/api/facts/${fact.id}/approve`, fact.text,
+      `fact:${fact.id}`, "desk_fact_approved"));
   }
   if (fact.status === "submitted" && role === "department" && department === incident.department) {
-    actions.push(actionButton(label("verify"), `/api/facts/${fact.id}/verify`, fact.text));
+    actions.push(actionButton(label("verify"), `/api/facts/${fact.id}/verify`, fact.text,
+      `fact:${fact.id}`, "desk_fact_verified"));
   }
   const by = [];
   if (fact.submitted_by) by.push(`${label("submitted_by")} ${fact.submitted_by}`);
@@ -204,7 +207,7 @@ function factItem(incident, fact) {
     withdrawal ? why("withdrawal", "withdrawal_reason", withdrawal) : null,
     el("span", { class: "by" }, by.join(", ")),
     history.length > 1 ? factHistory(fact) : null,
-    ...actions);
+    ...actionsOf(`fact:${fact.id}`, actions));
 }
 
 function factsPanel(incident) {
@@ -255,10 +258,12 @@ function postLink(incident, id, key) {
 function postItem(incident, post) {
   const actions = [];
   if (post.status === "draft" && role === "editor") {
-    actions.push(actionButton(label("approve"), `/api/posts/${post.id}/approve`, post.text));
+    actions.push(actionButton(label("approve"), `/api/posts/${post.id}/approve`, post.text,
+      `post:${post.id}`, "desk_post_approved"));
   }
   if (post.status === "approved" && (role === "comms" || role === "editor")) {
-    actions.push(actionButton(label("publish"), `/api/posts/${post.id}/publish`, post.text));
+    actions.push(actionButton(label("publish"), `/api/posts/${post.id}/publish`, post.text,
+      `post:${post.id}`, "desk_post_published"));
   }
   const by = [`${label("drafted_by")} ${post.drafted_by}`];
   if (post.approved_by) by.push(`${label("approved_by")} ${post.approved_by}`);
@@ -276,7 +281,7 @@ function postItem(incident, post) {
     post.corrects ? postLink(incident, post.corrects, "corrects_link") : null,
     post.discarded ? why("discarded", "discarded_because", post.discarded) : null,
     el("span", { class: "by" }, by.join(", ")),
-    ...actions);
+    ...actionsOf(`post:${post.id}`, actions));
 }
 
 function postsPanel(incident) {

@@ -2,6 +2,8 @@
 // control that sent it (its form's own aria-live region, inside an open
 // dialog when there is one), never at the top of the page out of sight.
 
+import { el } from "./dom.js";
+
 // POST a command as JSON: {ok, answer}; a refusal's answer.detail is a sentence.
 export async function send(path, body = {}, offline = "") {
   try {
@@ -17,14 +19,35 @@ export async function send(path, body = {}, offline = "") {
   }
 }
 
-// Say `text` in the form's feedback region: "ok" (a confirmation) or "refused".
+// Say `text` in a feedback region: "ok" (a confirmation) or "refused".
 // Cleared first, so a screen reader announces a repeated sentence too.
-export function answerIn(form, ok, text) {
-  const region = form.querySelector("[data-feedback]");
-  if (!region) return;
+export function answer(region, ok, text) {
   region.dataset.state = ok ? "ok" : "refused";
   region.textContent = "";
   requestAnimationFrame(() => { region.textContent = text; });
+}
+
+// Say `text` in the form's own feedback region.
+export function answerIn(form, ok, text) {
+  const region = form.querySelector("[data-feedback]");
+  if (region) answer(region, ok, text);
+}
+
+// Feedback regions that outlive re-rendering, one per key (the item a control
+// acts on): a live list redrawn by the change the command made (the button
+// pressed may be gone) keeps the answer where the button was.
+const kept = new Map();
+
+export function feedbackFor(key) {
+  if (!kept.has(key)) {
+    kept.set(key, el("p", { class: "feedback", role: "status", "aria-live": "polite", "data-feedback": true }));
+  }
+  return kept.get(key);
+}
+
+// The region kept for `key`, if a control of it has answered (else null).
+export function keptFeedback(key) {
+  return kept.get(key) ?? null;
 }
 
 // Run `act(form)` on submit at most once at a time (aria-busy, not `disabled`,
