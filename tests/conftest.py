@@ -35,8 +35,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Each test runs in the pass where it checks something: a test of the
     store (a store fixture, or marked `store`) in both; one of PostgreSQL
     itself (its fixtures, or marked `postgres`) in the PostgreSQL pass only;
-    any other (pure code, settings, or marked `sqlite_files`: it reads the
-    SQLite files themselves) in the SQLite pass only. Left out is deselected,
+    any other (pure code, settings; marked `sqlite_files`: it reads the
+    SQLite files themselves; marked `once`: it checks what the store does
+    not change, such as a document's bytes) in the SQLite pass only. Left out is deselected,
     not skipped.
 
     Tests that drive Chromium are marked `browser`: what they check (pages,
@@ -48,9 +49,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if {"page", "browser"} & fixtures:
             item.add_marker(pytest.mark.browser)
         postgres = bool(POSTGRES_FIXTURES & fixtures) or item.get_closest_marker("postgres")
-        store = (bool(STORE_FIXTURES & fixtures) or item.get_closest_marker("store")) and (
-            not item.get_closest_marker("sqlite_files")
-        )
+        once = item.get_closest_marker("sqlite_files") or item.get_closest_marker("once")
+        store = (bool(STORE_FIXTURES & fixtures) or item.get_closest_marker("store")) and not once
         runs = store or (postgres if STORE == "postgres" else not postgres)
         (kept if runs else deselected).append(item)
     if deselected:

@@ -176,6 +176,7 @@ def test_issuing_needs_a_situation(api, first_hour):
     refused(api, "comms", f"{base}/1/issue", {}, 422, "sitrep_needs_situation")
 
 
+@pytest.mark.once  # the rendering; reading the store is checked in both passes
 def test_cli_writes_the_report_as_json_html_and_pdf(api, first_hour, settings, tmp_path):
     incident = first_hour["incident"]
     base = f"/api/incidents/{incident}/sitreps"

@@ -243,6 +243,7 @@ def big_facts(server, incident: str, count: int) -> None:
         scenario.verified_fact(server, incident, f"{i} " + "Vannprøve. " * 450)
 
 
+@pytest.mark.once  # the hub's handling of a socket, whatever the store
 def test_a_client_that_stops_reading_does_not_delay_the_others(server, monkeypatch):
     stalling_after(server, monkeypatch, "2")
     incidents = [scenario.open_incident(server, title=f"Hendelse {n}") for n in range(3)]
@@ -305,6 +306,7 @@ def test_a_client_that_stops_reading_does_not_delay_the_others(server, monkeypat
     asyncio.run(run())
 
 
+@pytest.mark.once  # the hub's handling of a socket, whatever the store
 def test_a_client_that_stops_reading_is_hung_up_on_though_nothing_else_happens(
     server, monkeypatch
 ):
