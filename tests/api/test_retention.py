@@ -16,6 +16,7 @@ from crisis.inquiries.service import receive_inquiry, set_archive_worthy
 from crisis.privacy.service import RETENTION, expire_inquiries
 from projections.replay import board_at
 from projections.store import ViewStore
+from server import retention as retention_module
 from server.runtime import open_log
 from server.settings import Settings
 from tests import flow, scenario
@@ -40,6 +41,22 @@ def closed(api, clock):
     clock.advance(days=2)
     api.ok("comms", f"/api/incidents/{incident}/phase", {"phase": "closed"})
     return {"incident": incident, "ordinary": ordinary, "kept": kept}
+
+
+def test_a_stopping_server_is_not_held_up_by_the_erasure(api, clock, monkeypatch):
+    """Erasure goes a few at a time and stops between them when the server
+    stops, so it is never cut off with the log closed under it."""
+    incident = scenario.open_incident(api)
+    due = [scenario.inquiry(api, incident, f"Spørsmål {n}") for n in range(3)]
+    api.ok("comms", f"/api/incidents/{incident}/phase", {"phase": "closed"})
+    clock.advance(days=91)
+    monkeypatch.setattr(retention_module, "ERASE_AT_ONCE", 1)
+    rt = api.client.app.state.runtime
+    docs = rt.board.snapshot(incident)[1]
+    looks = iter([False, True])  # stop after the first one
+    erased = retention_module.erase_due(rt.log, docs, 90, lambda: next(looks))
+    assert len(erased) == 1 and str(erased[0]) in due
+    assert len(rt.retention.check()) == 2  # the next check does the rest
 
 
 def test_personal_data_goes_when_the_retention_time_is_up(api, closed, clock):
