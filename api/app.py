@@ -35,19 +35,28 @@ from api import (
 )
 from api.idempotency import Idempotency
 from crisis.clock import Clock
-from server.runtime import Runtime
+from server.runtime import Runtime, settle_heap
 from server.settings import Settings
 from web import WEB
 
 
 def create_app(
-    settings: Settings, clock: Clock | None = None, policy: AccessPolicy | None = None
+    settings: Settings,
+    clock: Clock | None = None,
+    policy: AccessPolicy | None = None,
+    *,
+    whole_process: bool = False,
 ) -> FastAPI:
+    """The app; `whole_process` when it is all its process serves (`crisis
+    serve`), so what it loads at start may be set aside from garbage collection."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rt = Runtime.open(settings, clock, policy)
         rt.start(asyncio.get_running_loop())
         app.state.runtime = rt
+        if whole_process:
+            settle_heap()
         yield
         rt.close()
 

@@ -262,7 +262,7 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"crisis: open http://{args.host}:{args.port}/", flush=True)
         proxies = os.environ.get("CRISIS_TRUSTED_PROXIES", "").strip()
         uvicorn.run(
-            create_app(settings),
+            create_app(settings, whole_process=True),
             host=args.host,
             port=args.port,
             log_level="warning",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from dataclasses import dataclass, field
 
 from access.accounts import Accounts
@@ -84,3 +85,13 @@ class Runtime:
         self.projections.store.close()
         self.log.close()
         self.accounts.engine.dispose()
+
+
+def settle_heap() -> None:
+    """Set what the process holds after start (modules, the board, the
+    accounts) aside from the cyclic garbage collector for good: else each full
+    collection walks all of it again, a pause of 75–175 ms in the middle of
+    some change going out to a thousand screens (measured in the fanout
+    benchmark). Garbage is collected first; refcounting still frees the rest."""
+    gc.collect()
+    gc.freeze()
