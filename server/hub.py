@@ -4,13 +4,14 @@ screen hold up the rest.
 Each client has its own bounded queue and sender, and sees what its role may
 (`projections.board.audience`); a department's client gets a fresh board when
 an incident comes to serve its department or stops, since changes alone
-could not bring the incident it had left out up to date. A client whose queue fills is dropped: what
-was queued is forgotten, it is told to resync (with the position of the last
-change it was sent) and hung up on. A client whose socket takes no message
-for `stall_seconds` (it stopped reading) is hung up on too, and its memory
-freed. Either reconnects with its position and gets what it missed from the
-recent-changes buffer, or a fresh board if that no longer reaches back far
-enough.
+could not bring the incident it had left out up to date.
+
+A client whose queue fills is dropped: what was queued is forgotten, it is
+told to resync (with the position of the last change it was sent) and hung
+up on. A client whose socket takes no message for `stall_seconds` (it
+stopped reading) is hung up on too, and its memory freed. Either reconnects
+with its position and gets what it missed from the recent-changes buffer, or
+a fresh board if that no longer reaches back far enough.
 """
 
 from __future__ import annotations
