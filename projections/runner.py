@@ -17,7 +17,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -111,9 +111,9 @@ class ViewRunner:
         """As `snapshot`, as JSON text made straight from the model (no copies)."""
         with self.lock:
             docs = self._documents(row_id)
-            if view is not None:
-                docs = [d for d in map(view, docs) if d is not None]
-            return self.position, orjson.dumps(docs)
+            # One document at a time through `view`, so what it leaves out is freed as we go.
+            shown = [d for d in (map(view, docs) if view else docs) if d is not None]
+            return self.position, orjson.dumps(shown)
 
     def read(self, use: Callable[[Any], Any]) -> tuple[int, Any]:
         """Call `use` with the model while it holds still; the position and its answer.
@@ -121,7 +121,7 @@ class ViewRunner:
         with self.lock:
             return self.position, use(self.model)
 
-    def _documents(self, row_id: str | None) -> list[Doc]:
+    def _documents(self, row_id: str | None) -> Iterable[Doc]:
         documents = getattr(self.model, "documents", None)
         if documents is not None:
             return documents(row_id)
@@ -221,7 +221,7 @@ class ViewRunner:
         return wanted
 
     def _reload(self) -> None:
-        self.position, docs = self.store.load(self.view.name, self.view.layout)
+        self.position, docs = self.store.load(self.view.name, self.view.layout, self.view.loads)
         self.model = self.view.model(docs)
         if hasattr(self.model, "fetch"):
             name = self.view.name

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,14 +87,32 @@ class ViewStore:
                 widen = f"alter table view_rows alter column id type varchar({ROW_ID})"
                 conn.exec_driver_sql(widen)
 
-    def load(self, view: str, layout: int) -> tuple[int, dict[str, Any]]:
-        """The view's position and rows; empty if its layout changed, so it rebuilds."""
+    def load(
+        self, view: str, layout: int, loads: Callable[[dict[str, Any]], Iterable[str]] | None = None
+    ) -> tuple[int, dict[str, Any]]:
+        """The view's position and rows; empty if its layout changed, so it rebuilds.
+
+        With `loads`, only the rows of the groups it picks from the groupless
+        rows (a board's incident headers) are read; every other row is listed
+        by its id with None, so the model knows it is there without holding it."""
         with self.engine.begin() as conn:
             row = conn.execute(select(tracking).where(tracking.c.view == view)).first()
             if row is None or row.layout != layout:
                 self._reset(conn, view, layout)
                 return 0, {}
-            return row.position, self._docs(conn, view)
+            if loads is None:
+                return row.position, self._docs(conn, view)
+            ungrouped = rows.c.id.not_like("%/%")
+            found = conn.execute(
+                select(rows.c.id, rows.c.doc).where(rows.c.view == view, ungrouped)
+            )
+            docs: dict[str, Any] = {r.id: json.loads(r.doc) for r in found}
+            for group in loads(dict(docs)):
+                docs.update(self._group(conn, view, group))
+            grouped = select(rows.c.id).where(rows.c.view == view, rows.c.id.like("%/%"))
+            for (row_id,) in conn.execute(grouped):
+                docs.setdefault(row_id, None)
+            return row.position, docs
 
     def read(self, view: str) -> Stored:
         """The view exactly as stored, changing nothing (for comparisons)."""
@@ -131,14 +150,16 @@ class ViewStore:
         """The rows of one group: the row `group` and those whose id starts with
         `group/` (a board incident's header and its items), by an index range."""
         with self.engine.connect() as conn:
-            found = conn.execute(
-                select(rows.c.id, rows.c.doc).where(
-                    rows.c.view == view, rows.c.id >= group, rows.c.id < group + "0"
-                )
+            return self._group(conn, view, group)
+
+    @staticmethod
+    def _group(conn: Any, view: str, group: str) -> dict[str, Any]:
+        found = conn.execute(
+            select(rows.c.id, rows.c.doc).where(
+                rows.c.view == view, rows.c.id >= group, rows.c.id < group + "0"
             )
-            return {
-                r.id: json.loads(r.doc) for r in found if r.id == group or r.id[len(group)] == "/"
-            }
+        )
+        return {r.id: json.loads(r.doc) for r in found if r.id == group or r.id[len(group)] == "/"}
 
     def scrub(self) -> None:
         """After personal data was removed: fold the write-ahead log into the file

@@ -40,7 +40,7 @@ class View:
     name: str
     # Bump when the stored shape of a row changes: the view rebuilds itself on start.
     layout: int
-    model: Callable[[dict[str, Doc]], Model]
+    model: Callable[[dict[str, Any]], Model]  # the stored rows (see `loads`)
     # Called after each saved batch with (store, from position, to position,
     # the batch's last event, the model), e.g. to keep replay checkpoints.
     after_save: Callable[[Any, int, int, Any, Model], None] | None = None
@@ -48,3 +48,7 @@ class View:
     # only these (and each batch's last event, for `after_save`): decoding and
     # opening sealed data is most of what an event costs a read model.
     events: Callable[[], Iterable[type]] | None = None
+    # From the groupless rows (a board's incident headers), the groups whose
+    # rows are read at start (None: all); the others' rows reach the model as
+    # ids with None, read when needed (see `ViewStore.load`).
+    loads: Callable[[dict[str, Doc]], Iterable[str]] | None = None

@@ -147,9 +147,15 @@ class Board:
             self.adopt(doc)
 
     @classmethod
-    def from_rows(cls, rows: dict[str, Doc]) -> Board:
-        """The board from its stored rows; closed incidents stay in the store."""
-        board = cls(assemble(rows.items()))
+    def from_rows(cls, rows: dict[str, Doc | None]) -> Board:
+        """The board from its stored rows; closed incidents stay in the store. A
+        row given as None is stored but was not read (`open_incidents`): only
+        which incident its item belongs to is kept."""
+        board = cls(assemble((key, row) for key, row in rows.items() if row is not None))
+        for key, row in rows.items():
+            incident, kind, item = split_row(key)
+            if row is None and kind in ITEM_PARTS and item:
+                board.owner[item] = incident
         board.shelve()
         return board
 
@@ -179,11 +185,12 @@ class Board:
                 self.counters.pop(incident, None)
                 self._headers.pop(incident, None)
 
-    def documents(self, incident: str | None = None) -> list[Doc]:
+    def documents(self, incident: str | None = None) -> Iterator[Doc]:
         """Incident docs (all, in id order, or the one), shelved ones read from
-        the store without taking them into memory. Do not change them."""
+        the store one at a time as the caller goes, without taking them into
+        memory (a whole log's closed incidents would not fit). Do not change them."""
         ids = sorted(self.incidents.keys() | self.shelved.keys())
-        return [d for i in ids if incident in (None, i) for d in [self.document(i)] if d]
+        return (d for i in ids if incident in (None, i) for d in [self.document(i)] if d)
 
     def document(self, incident: str) -> Doc | None:
         if incident in self.incidents:
@@ -351,7 +358,13 @@ def item_part(name: str) -> str:
     return name
 
 
+def open_incidents(headers: dict[str, Doc]) -> list[str]:
+    """The incidents whose rows the board reads at start: closed ones are set
+    aside anyway, and a whole log's of them would not fit in memory."""
+    return [incident for incident, header in headers.items() if header.get("phase") != "closed"]
+
+
 # Register every concept's handlers.
 from projections.board import facts, incidents, inquiries, posts, replies, rumours  # noqa: E402,F401
 
-VIEW = View("board", LAYOUT, Board.from_rows, events=handled)
+VIEW = View("board", LAYOUT, Board.from_rows, events=handled, loads=open_incidents)

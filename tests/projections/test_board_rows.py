@@ -96,3 +96,39 @@ def datetime_of(iso: str):
     from datetime import datetime
 
     return datetime.fromisoformat(iso)
+
+
+def test_a_restarted_board_reads_only_open_incidents_and_still_takes_late_events(
+    log, people, settings
+):
+    """At start the board reads the headers and the open incidents' rows only
+    (a whole log's closed incidents would not fit in memory); an event that
+    reaches a closed incident later (an erasure) still finds it."""
+    from crisis.incidents.service import change_phase
+    from crisis.privacy.service import erase_person
+    from projections import board as board_view
+    from projections.runner import Projections
+    from projections.store import ViewStore
+
+    store = ViewStore(settings.views_url)
+    comms = people["comms"]
+    open_one = open_incident(log, comms, **INCIDENT).id
+    closed = open_incident(log, comms, **INCIDENT).id
+    asked = receive_inquiry(log, comms, incident_id=closed, channel="x", handle="@a", text="Hei?")
+    change_phase(log, comms, closed, phase="closed", reason="", version=None)
+    Projections(log, store, [board_view.VIEW]).catch_up()
+
+    _, rows = store.load("board", board_view.LAYOUT, board_view.open_incidents)
+    assert rows[f"{closed}/inquiries/{asked.id}"] is None  # listed, not read
+    assert rows[str(closed)]["phase"] == "closed" and rows[str(open_one)]["phase"] != "closed"
+    restarted = Projections(log, store, [board_view.VIEW])
+    model = restarted["board"].model
+    assert set(model.incidents) == {str(open_one)} and set(model.shelved) == {str(closed)}
+    assert model.owner[str(asked.id)] == str(closed)  # known by its row id alone
+
+    erase_person(log, people["editor"], asked.id, note="Sak 1")
+    restarted.catch_up()
+    assert restarted.status()["board"]["stalled_at"] is None
+    (doc,) = restarted["board"].snapshot(str(closed))[1]
+    assert doc["inquiries"][str(asked.id)]["text"] is None
+    store.close()
