@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from crisis.log import CrisisLog
@@ -88,16 +88,21 @@ class ReviewViews:
     def _opened(self, lines: list[Line], shown: Audience) -> list[Line]:
         """The lines with what `shown` may read of residents' data opened; an
         inquiry's text is judged by the inquiry as finally stated (flagged
-        archive-worthy or not)."""
+        archive-worthy or not), each incident's read once per call."""
         self.log.vault.refresh()
-        return [opened(line, self.log.vault, self._reader(line, shown)) for line in lines]
+        finals: dict[str, Doc] = {}
 
-    def _reader(self, line: Line, shown: Audience) -> Callable[[str], bool]:
-        if shown is ALL or line["kind"] != "inquiry" or not line["incident"]:
-            return lambda name: shown.reads(name, None)
-        doc = self.final(line["incident"]) or {}
-        inquiry = doc.get("inquiries", {}).get(line["item"])
-        return lambda name: shown.reads(name, inquiry)
+        def inquiry(line: Line) -> Doc | None:
+            if shown is ALL or line["kind"] != "inquiry" or not line["incident"]:
+                return None
+            if line["incident"] not in finals:
+                finals[line["incident"]] = self.final(line["incident"]) or {}
+            return finals[line["incident"]].get("inquiries", {}).get(line["item"])
+
+        return [
+            opened(line, self.log.vault, partial(shown.reads, inquiry=inquiry(line)))
+            for line in lines
+        ]
 
     def count(self, incident: str, kinds: list[str] | None = None) -> int:
         return self.timeline.count(incident, kinds or None)
