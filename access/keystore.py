@@ -15,13 +15,17 @@ same message adopts it), never an event whose key is missing. That key store
 transaction syncs to disk in full (`access.sqlite`), so even a power cut
 cannot keep the events and lose their keys.
 
-Keys are cached in memory; `refresh` drops the cache whenever any process
-has forgotten keys since (a counter in the same database).
+Keys are cached in memory, at most `CACHED` (the oldest go first: a log of
+years holds keys for hundreds of thousands of inquiries, and readers that
+open many at once, the read models' batches and replays, `preload` them in
+one read); `refresh` drops the cache whenever any process has forgotten keys
+since (a counter in the same database).
 """
 
 from __future__ import annotations
 
 import base64
+import itertools
 import logging
 import os
 import threading
@@ -53,6 +57,7 @@ from crisis.privacy.model import PARTS, Sealed, pseudonym
 log = logging.getLogger(__name__)
 
 NONCE = 12
+CACHED = 100_000  # (item, part) keys kept in memory
 metadata = MetaData()
 
 personal_keys = Table(
@@ -89,7 +94,6 @@ class KeyStore:
         metadata.create_all(self.engine)
         self._pepper, self._seen = self._state()
         self._keys: dict[tuple[str, str], bytes | object] = {}
-        self._loaded = False
         self._lock = threading.Lock()
         self._new: dict[tuple[str, str], tuple[bytes, str]] = {}  # (key, subject), not yet kept
 
@@ -127,6 +131,7 @@ class KeyStore:
         with self._lock:
             for key, found in stored.items():
                 self._keys.setdefault(key, found)
+            self._trim()
 
     def _known(self, item: str) -> bool:
         """Whether every part of the item is cached or new (call with the lock held)."""
@@ -162,6 +167,7 @@ class KeyStore:
             for k in new:
                 self._new.pop(k, None)
                 self._keys[k] = stored[k]
+            self._trim()
 
     def open(self, sealed: Sealed) -> str | None:
         key = self._lookup(str(sealed.item), sealed.part)
@@ -210,7 +216,6 @@ class KeyStore:
         with self._lock:
             if forgotten != self._seen:
                 self._keys.clear()
-                self._loaded = False
                 self._seen = forgotten
         return forgotten
 
@@ -232,6 +237,7 @@ class KeyStore:
             with self._lock:
                 for each in PARTS:
                     self._keys[(wanted[0], each)] = stored.get(each, MISSING)
+                self._trim()
             found = stored.get(part, MISSING)
         if found is FORGOTTEN:
             raise ValueError(f"the {part} of {item} was erased; it cannot be sealed again")
@@ -272,16 +278,10 @@ class KeyStore:
 
     def _lookup(self, item: str, part: str) -> bytes | object:
         """The key of (item, part): bytes, FORGOTTEN or MISSING. A new key not
-        yet kept opens what it sealed. Stored keys come from the cache; on
-        the first miss the whole table is read in one go, later misses row by row."""
+        yet kept opens what it sealed; a stored one comes from the cache, or
+        is read (and cached) on a miss."""
         with self._lock:
             found = self._new.get((item, part), (self._keys.get((item, part)),))[0]
-            if found is None and not self._loaded:
-                with self.engine.connect() as conn:
-                    for row in conn.execute(select(personal_keys)):
-                        self._keys[(row.item, row.part)] = _cached(row.key)
-                self._loaded = True
-                found = self._keys.get((item, part))
         if found is not None:
             return found
         with self.engine.connect() as conn:
@@ -289,7 +289,15 @@ class KeyStore:
         found = _cached(stored.key) if stored else MISSING
         with self._lock:
             self._keys[(item, part)] = found
+            self._trim()
         return found
+
+    def _trim(self) -> None:
+        """Keep at most `CACHED` keys, dropping the oldest quarter when full
+        (call with the lock held)."""
+        if len(self._keys) > CACHED:
+            for key in list(itertools.islice(self._keys, len(self._keys) - CACHED * 3 // 4)):
+                del self._keys[key]
 
 
 FORGOTTEN, MISSING = object(), object()

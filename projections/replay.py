@@ -24,8 +24,9 @@ import orjson
 from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, and_, func, select
 
 from crisis.log import CrisisLog
+from crisis.privacy.model import reveal
 from projections import board
-from projections.events import opened_event
+from projections.events import preload_keys
 from projections.store import ViewStore
 
 EVERY = 5000
@@ -202,12 +203,13 @@ def advance(
         notifications = log.recorder.select_notifications(
             start=moment.position + 1, limit=BATCH, stop=position
         )
-        for n in notifications:
-            event = opened_event(log, n)
+        events: list[Any] = [log.mapper.to_domain_event(n) for n in notifications]
+        preload_keys(log, events)
+        for n, event in zip(notifications, events, strict=True):
             if at is not None and event.at > at:
                 return moment
             if moment.about(event):
-                moment.board.apply(event, n.id)
+                moment.board.apply(reveal(event, log.vault), n.id)
             moment.position, moment.at, moment.event = n.id, utc_iso(event.at), event
             if n.id % EVERY == 0 and moment.incident is None:
                 saved.save(n.id, moment.at, moment.board)

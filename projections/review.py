@@ -27,7 +27,7 @@ from projections.figures import figures, pinned
 from projections.moments import Moments
 from projections.replay import board_at
 from projections.store import ViewStore
-from projections.timeline import KINDS, Line, Timeline, opened
+from projections.timeline import KINDS, Line, Timeline, opened, sealed_items
 
 Doc = dict[str, Any]
 STEPS = tuple(kind for kind in KINDS if kind not in ("review", "records"))
@@ -90,6 +90,7 @@ class ReviewViews:
         inquiry's text is judged by the inquiry as finally stated (flagged
         archive-worthy or not), each incident's read once per call."""
         self.log.vault.refresh()
+        self.log.vault.preload(sealed_items(lines))
         finals: dict[str, Doc] = {}
 
         def inquiry(line: Line) -> Doc | None:

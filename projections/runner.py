@@ -27,7 +27,8 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import resolve_topic
 
 from crisis.log import CrisisLog
-from projections.events import opened_event
+from crisis.privacy.model import reveal
+from projections.events import preload_keys
 from projections.store import ViewMoved, ViewStore
 from projections.view import Doc, Forgetting, Model, View
 from projections.views import VIEWS
@@ -174,12 +175,10 @@ class ViewRunner:
         with self.lock:
             changed: dict[str, int] = {}
             last = notifications[-1].id
-            for n in notifications:
-                if n.id != last and not self._wants(n.topic):
-                    continue
+            wanted = [n for n in notifications if n.id == last or self._wants(n.topic)]
+            for n, event in zip(wanted, self._decoded(wanted), strict=True):
                 try:
-                    event = opened_event(self.events, n)
-                    for row_id in self.model.apply(event, n.id):
+                    for row_id in self.model.apply(reveal(event, self.events.vault), n.id):
                         changed[row_id] = n.id
                 except Exception as error:
                     self._reload()  # drop the half-applied batch
@@ -207,6 +206,18 @@ class ViewRunner:
             self.caught_up.notify_all()
         for listener in self._listeners:
             listener(changes)
+
+    def _decoded(self, notifications: Sequence[Notification]) -> list[Any]:
+        """The events, their sealed values' keys read in one go; Poisoned at
+        the first that does not decode (nothing is applied yet)."""
+        events = []
+        for n in notifications:
+            try:
+                events.append(self.events.mapper.to_domain_event(n))
+            except Exception as error:
+                raise Poisoned(self.view.name, n.id, n.topic, error) from error
+        preload_keys(self.events, events)
+        return events
 
     def _wants(self, topic: str) -> bool:
         """Whether the model applies events of this topic (see `View.events`)."""

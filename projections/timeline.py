@@ -35,6 +35,7 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import (
     Column,
@@ -555,6 +556,12 @@ def _other(e: Any, items: Items) -> Said:
 
 def _department(key: str) -> str:
     return DEPARTMENTS.get(key, key)
+
+
+def sealed_items(lines: Iterable[Line]) -> set[UUID]:
+    """The items whose keys opening these lines needs (`Vault.preload` them)."""
+    tokens = (Sealed.from_token(v) for line in lines for v in line["params"].values())
+    return {sealed.item for sealed in tokens if sealed is not None and sealed.box}
 
 
 def opened(line: Line, vault: Vault, may_read: Callable[[str], bool]) -> Line:

@@ -17,11 +17,14 @@ import pytest
 from sqlalchemy import event, select
 
 from access.accounts import Accounts
+from access import keystore
 from access.keystore import personal_keys
 from crisis.inquiries.model import Inquiry, external_inquiry_id
 from crisis.inquiries.service import Message, receive_delivery, receive_inquiry
 from crisis.log import CrisisLog
 from crisis.privacy.model import TEXT
+from projections.rebuild import rebuild
+from projections.replay import board_at
 from projections.store import ViewStore
 from server.runtime import open_log
 from tests import flow
@@ -188,3 +191,53 @@ def test_every_sqlite_file_the_product_writes_keeps_a_write_ahead_log(log, peopl
     finally:
         views.close()
         accounts.engine.dispose()
+
+
+def _key_reads(log: CrisisLog) -> list[str]:
+    reads: list[str] = []
+    event.listen(
+        log.vault.engine,
+        "before_cursor_execute",
+        lambda _c, _cur, sql, *_: reads.append(sql) if "FROM personal_keys" in sql else None,
+    )
+    return reads
+
+
+def test_a_read_model_pass_and_a_replay_read_the_keys_of_a_batch_at_once(log, people, settings):
+    """A rebuild or a replay opens thousands of inquiries: their keys come in one
+    read per batch, not one per inquiry, and not the whole key store at once."""
+    incident = flow.incident(log, people)
+    assert receive_delivery(log, "facebook", _messages(incident, 30)).accepted == 30
+    reader = open_log(settings)  # a process that sealed none of them
+    views = ViewStore(settings.views_url)
+    try:
+        reads = _key_reads(reader)
+        rebuilt = rebuild(reader, views)
+        (doc,) = rebuilt["board"].snapshot(str(incident))[1]
+        texts = [i["text"] for i in doc["inquiries"].values()]
+        assert sorted(texts) == sorted(f"Spørsmål nummer {i}" for i in range(30))
+        assert len(reads) == 1 and " IN " in reads[0]
+        reader.vault.refresh()
+        reader.vault._keys.clear()  # noqa: SLF001 — a cold cache, as after a start
+        reads.clear()
+        moment = board_at(reader, views, incident=str(incident))
+        assert len(moment.board.incidents[str(incident)]["inquiries"]) == 30
+        assert len(reads) == 1
+    finally:
+        reader.close()
+        views.close()
+
+
+def test_the_key_cache_stays_bounded_and_still_forgets(log, people, settings, monkeypatch):
+    """A server of years keeps at most `CACHED` keys in memory; a key read again
+    after it left the cache is the stored one, and an erased one stays erased."""
+    monkeypatch.setattr(keystore, "CACHED", 8)
+    incident = flow.incident(log, people)
+    intake = receive_delivery(log, "facebook", _messages(incident, 12))
+    inquiries = [log.load(Inquiry, i) for _, i, _ in intake.results]
+    log.vault.forget([inquiries[0].id], [TEXT])
+    log.vault.refresh()
+    for i, inquiry in enumerate(inquiries):
+        assert log.vault.open(inquiry.text) == (None if i == 0 else f"Spørsmål nummer {i}")
+        assert len(log.vault._keys) <= 8  # noqa: SLF001
+    assert log.vault.open(inquiries[0].text) is None
