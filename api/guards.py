@@ -4,11 +4,11 @@ sentence for every 4xx the framework itself answers (404, 405, 429, ...)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -103,27 +103,53 @@ class BodyLimit:
         await response({"type": "http"}, no_body, send)
 
 
-def install(app: FastAPI, policy: AccessPolicy) -> None:
-    @app.middleware("http")
-    async def guard(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        if (
-            request.method not in SAFE_METHODS
-            and not request.headers.get("authorization")
-            and not same_origin(request)
-        ):
-            response: Response = refusal(request, 403, "cross_site")
-        else:
-            response = await call_next(request)
-            if request.method not in SAFE_METHODS and response.status_code < 500:
-                request.app.state.store_health.recovered()  # a command went through
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        if not request.url.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+class Guard:
+    """Refuses cross-site state changes; puts the security headers on every
+    answer. Plain ASGI: a `BaseHTTPMiddleware` costs a task and a stream per request."""
 
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        changes = request.method not in SAFE_METHODS
+        if changes and not request.headers.get("authorization") and not same_origin(request):
+            send = _with_headers(send, request)
+            await refusal(request, 403, "cross_site")(scope, receive, send)
+            return
+        status = 500
+
+        async def answered(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        await self.app(scope, receive, _with_headers(answered, request))
+        if changes and status < 500:
+            request.app.state.store_health.recovered()  # a command went through
+
+
+def _with_headers(send: Send, request: Request) -> Send:
+    cache = not request.url.path.startswith("/static/")
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableHeaders(scope=message)
+            for name, value in HEADERS.items():
+                headers.setdefault(name, value)
+            if cache:
+                headers.setdefault("Cache-Control", "no-store")
+        await send(message)
+
+    return sending
+
+
+def install(app: FastAPI, policy: AccessPolicy) -> None:
+    app.add_middleware(Guard)
     app.add_middleware(BodyLimit, limit=policy.max_body_bytes)
 
     @app.exception_handler(TooManyAttempts)
