@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crisis.channels import Channel
+from crisis.channels import DEFAULT_CHANNELS, Channel
 from crisis.channels.model import REGISTRY_ID, ChannelRegistry
 from crisis.errors import NotFound, Refused
 from crisis.log import CrisisLog, Saved
@@ -21,16 +21,25 @@ def registry(log: CrisisLog, version: int | None = None, by: dict | None = None)
         return ChannelRegistry.seed(by=by or _SYSTEM, at=log.clock.now())
 
 
+def channels_of(log: CrisisLog) -> dict[str, Channel]:
+    """The registry's channels by key: as saved, or the defaults on a fresh log
+    (a read need not seed an aggregate: every inquiry asks)."""
+    try:
+        return log.load(ChannelRegistry, REGISTRY_ID).channels
+    except NotFound:
+        return DEFAULT_CHANNELS
+
+
 def find_channel(log: CrisisLog, key: str) -> Channel:
     """A channel of the registry; posts and inquiries name channels by key."""
-    channels = registry(log).channels
+    channels = channels_of(log)
     if key not in channels:
         raise Refused("unknown_channel", channel=key)
     return channels[key]
 
 
 def list_channels(log: CrisisLog) -> list[Channel]:
-    return list(registry(log).channels.values())
+    return list(channels_of(log).values())
 
 
 def channel_names(log: CrisisLog) -> dict[str, str]:
