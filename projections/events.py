@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from uuid import UUID
 
 from crisis.log import CrisisLog
 from crisis.privacy.model import Sealed, reveal
@@ -23,3 +24,16 @@ def preload_keys(log: CrisisLog, events: Iterable[Any]) -> None:
     log.vault.preload(
         {v.item for e in events for v in vars(e).values() if isinstance(v, Sealed) and v.box}
     )
+
+
+def incident_of_item(log: CrisisLog, item: str) -> str | None:
+    """The incident an item (fact, post, rumour, inquiry, ...) belongs to: the
+    event that made it names it. None if there is no such item."""
+    try:
+        first = log.recorder.select_events(UUID(item), lte=1, limit=1)
+    except ValueError:  # not an aggregate's id
+        return None
+    if not first:
+        return None
+    incident = getattr(log.mapper.to_domain_event(first[0]), "incident_id", None)
+    return None if incident is None else str(incident)

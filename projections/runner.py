@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import orjson
@@ -28,7 +29,7 @@ from eventsourcing.utils import resolve_topic
 
 from crisis.log import CrisisLog
 from crisis.privacy.model import reveal
-from projections.events import preload_keys
+from projections.events import incident_of_item, preload_keys
 from projections.store import ViewMoved, ViewStore
 from projections.view import Doc, Forgetting, Model, View
 from projections.views import VIEWS
@@ -237,6 +238,8 @@ class ViewRunner:
         if hasattr(self.model, "fetch"):
             name = self.view.name
             self.model.fetch = lambda group: self.store.rows(name, group)
+        if hasattr(self.model, "origin"):
+            self.model.origin = partial(incident_of_item, self.events)
 
 
 def changes_of(model: Any, changed: dict[str, int]) -> list[Change]:

@@ -92,9 +92,9 @@ class ViewStore:
     ) -> tuple[int, dict[str, Any]]:
         """The view's position and rows; empty if its layout changed, so it rebuilds.
 
-        With `loads`, only the rows of the groups it picks from the groupless
-        rows (a board's incident headers) are read; every other row is listed
-        by its id with None, so the model knows it is there without holding it."""
+        With `loads`, only the groupless rows (a board's incident headers) and
+        the rows of the groups it picks from them are read; the model reads
+        the others when it needs them (`rows`)."""
         with self.engine.begin() as conn:
             row = conn.execute(select(tracking).where(tracking.c.view == view)).first()
             if row is None or row.layout != layout:
@@ -109,9 +109,6 @@ class ViewStore:
             docs: dict[str, Any] = {r.id: json.loads(r.doc) for r in found}
             for group in loads(dict(docs)):
                 docs.update(self._group(conn, view, group))
-            grouped = select(rows.c.id).where(rows.c.view == view, rows.c.id.like("%/%"))
-            for (row_id,) in conn.execute(grouped):
-                docs.setdefault(row_id, None)
             return row.position, docs
 
     def read(self, view: str) -> Stored:

@@ -49,6 +49,6 @@ class View:
     # opening sealed data is most of what an event costs a read model.
     events: Callable[[], Iterable[type]] | None = None
     # From the groupless rows (a board's incident headers), the groups whose
-    # rows are read at start (None: all); the others' rows reach the model as
-    # ids with None, read when needed (see `ViewStore.load`).
+    # rows are read at start (None: all); the model reads the others' when
+    # needed (see `ViewStore.load`).
     loads: Callable[[dict[str, Doc]], Iterable[str]] | None = None

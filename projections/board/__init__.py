@@ -119,6 +119,22 @@ class Incidents(dict[str, Doc]):
         return doc
 
 
+class Owners(dict[str, str]):
+    """Which incident each item belongs to; an item of a closed incident set
+    aside is looked up when an event reaches it (`Board.origin`), rather than
+    held for every item of years of incidents."""
+
+    def __init__(self, board: Board) -> None:
+        super().__init__()
+        self.board = board
+
+    def __missing__(self, item: str) -> str:
+        incident = self.board.origin(item) if self.board.origin is not None else None
+        if incident is None or incident not in self.board.shelved:
+            raise KeyError(item)
+        return incident
+
+
 class Board:
     """All incidents, keyed by id, plus which incident each item belongs to.
 
@@ -137,7 +153,9 @@ class Board:
         # The earliest time (ISO) of personal data removed since the last save:
         # copies of the board from then on (replay checkpoints) must go too.
         self.forgotten: str | None = None
-        self.owner: dict[str, str] = {}
+        # Reads which incident an item belongs to from the log; set by the runner.
+        self.origin: Callable[[str], str | None] | None = None
+        self.owner = Owners(self)
         self.counters: dict[str, Counters] = {}
         self._headers: dict[str, dict[str, bytes]] = {}
         # The items the event being applied touched, by incident.
@@ -147,15 +165,10 @@ class Board:
             self.adopt(doc)
 
     @classmethod
-    def from_rows(cls, rows: dict[str, Doc | None]) -> Board:
-        """The board from its stored rows; closed incidents stay in the store. A
-        row given as None is stored but was not read (`open_incidents`): only
-        which incident its item belongs to is kept."""
-        board = cls(assemble((key, row) for key, row in rows.items() if row is not None))
-        for key, row in rows.items():
-            incident, kind, item = split_row(key)
-            if row is None and kind in ITEM_PARTS and item:
-                board.owner[item] = incident
+    def from_rows(cls, rows: dict[str, Doc]) -> Board:
+        """The board from its stored rows (those of closed incidents need not be
+        among them: they stay in the store, `open_incidents`)."""
+        board = cls(assemble(rows.items()))
         board.shelve()
         return board
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, select
 
-from access.accounts import Accounts
 from access import keystore
+from access.accounts import Accounts
 from access.keystore import personal_keys
 from crisis.inquiries.model import Inquiry, external_inquiry_id
 from crisis.inquiries.service import Message, receive_delivery, receive_inquiry
@@ -218,7 +218,7 @@ def test_a_read_model_pass_and_a_replay_read_the_keys_of_a_batch_at_once(log, pe
         assert sorted(texts) == sorted(f"Spørsmål nummer {i}" for i in range(30))
         assert len(reads) == 1 and " IN " in reads[0]
         reader.vault.refresh()
-        reader.vault._keys.clear()  # noqa: SLF001 — a cold cache, as after a start
+        reader.vault._keys.clear()
         reads.clear()
         moment = board_at(reader, views, incident=str(incident))
         assert len(moment.board.incidents[str(incident)]["inquiries"]) == 30
@@ -239,5 +239,5 @@ def test_the_key_cache_stays_bounded_and_still_forgets(log, people, settings, mo
     log.vault.refresh()
     for i, inquiry in enumerate(inquiries):
         assert log.vault.open(inquiry.text) == (None if i == 0 else f"Spørsmål nummer {i}")
-        assert len(log.vault._keys) <= 8  # noqa: SLF001
+        assert len(log.vault._keys) <= 8
     assert log.vault.open(inquiries[0].text) is None
