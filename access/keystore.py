@@ -230,7 +230,9 @@ class KeyStore:
         wanted = (str(item), part)
         with self._lock:
             found = self._new.get(wanted, (self._keys.get(wanted),))[0]
-        if found is None:  # one read for all the item's parts; `keep` settles any race
+        if found is None and item.version == 4:  # a random id: nothing can be stored for it
+            found = MISSING
+        elif found is None:  # one read for all the item's parts; `keep` settles any race
             query = select(personal_keys).where(personal_keys.c.item == wanted[0])
             with self.engine.connect() as conn:
                 stored = {row.part: _cached(row.key) for row in conn.execute(query)}

@@ -241,3 +241,24 @@ def test_the_key_cache_stays_bounded_and_still_forgets(log, people, settings, mo
         assert log.vault.open(inquiry.text) == (None if i == 0 else f"Spørsmål nummer {i}")
         assert len(log.vault._keys) <= 8
     assert log.vault.open(inquiries[0].text) is None
+
+
+def test_an_inquiry_staff_register_reads_no_key(log, people):
+    """Its id is random (no channel message id), so no key can be stored for it
+    yet: sealing it asks the key store nothing."""
+    incident = flow.incident(log, people)
+    reads = _key_reads(log)
+    receive_inquiry(
+        log, people["comms"], incident_id=incident, channel="x", handle="@a", text="Hei"
+    )
+    assert reads == []
+    receive_inquiry(
+        log,
+        people["comms"],
+        incident_id=incident,
+        channel="x",
+        handle="@b",
+        text="Hei",
+        external_id="x-1",
+    )
+    assert len(reads) == 1  # a channel's message id may have been received before
