@@ -1,8 +1,9 @@
 """The board over HTTP (a snapshot) and over a websocket (snapshot, then changes).
 
-Websocket protocol 2, one JSON object per message (see README, "Live board"):
-  {"type": "board", "protocol": 2, "position": P, "incidents": [...]}
-      the board as of log position P
+Websocket protocol 3, one JSON object per message (see README, "Live board"):
+  {"type": "board", "protocol": 3, "position": P, "incidents": [...]}
+      the board as of log position P (closed incidents by their header only,
+      unless asked for by id)
   {"type": "change", "position": P, "incident": id, "header": {...},
    "items": {kind: {id: item}}, "removed": {kind: [id]}}
       what one incident's events up to position P changed (`projections.board.changes`)

@@ -199,11 +199,19 @@ class Board:
                 self._headers.pop(incident, None)
 
     def documents(self, incident: str | None = None) -> Iterator[Doc]:
-        """Incident docs (all, in id order, or the one), shelved ones read from
-        the store one at a time as the caller goes, without taking them into
-        memory (a whole log's closed incidents would not fit). Do not change them."""
+        """The whole board (in id order): open incidents whole, closed ones by
+        their header (years of closed incidents hold hundreds of thousands of
+        items, and a live screen wants the open ones); or the one, whole, a
+        closed one read from the store without taking it into memory. Do not
+        change them."""
+        if incident is not None:
+            return (d for d in [self.document(incident)] if d)
         ids = sorted(self.incidents.keys() | self.shelved.keys())
-        return (d for i in ids if incident in (None, i) for d in [self.document(i)] if d)
+        return (self._at_a_glance(i) for i in ids)
+
+    def _at_a_glance(self, incident: str) -> Doc:
+        doc = self.shelved.get(incident) or self.incidents[incident]
+        return header(doc) if doc.get("phase") == "closed" else doc
 
     def document(self, incident: str) -> Doc | None:
         if incident in self.incidents:

@@ -25,7 +25,7 @@ from typing import Any
 from projections.board import Doc, split_row
 from projections.board.audience import ALL, Audience, dumps
 
-PROTOCOL = 2
+PROTOCOL = 3  # 3: the whole board gives closed incidents by their header
 
 
 @dataclass

@@ -29,6 +29,8 @@ class Board(Protocol):
 
     def snapshot(self, row_id: str | None = None, view: Any = None) -> tuple[int, list[Doc]]: ...
 
+    def read(self, use: Any) -> tuple[int, Any]: ...
+
 
 class PublicView:
     def __init__(self, board: Board) -> None:
@@ -53,12 +55,18 @@ class PublicView:
 
     def _catch_up(self) -> None:
         """A command answers once the board applied it, which can be a moment
-        before the board's listeners run: then read the board itself."""
+        before the board's listeners run: then read the board's open incidents
+        (a closed one's changes are rare, and arrive through `_changed`)."""
         if self.position < self.board.position:
-            self._refresh()
+            self._refresh(self.board.read(lambda board: list(board.incidents))[1])
 
-    def _refresh(self) -> None:
-        self._put(*self.board.snapshot(view=_seen))
+    def _refresh(self, incidents: list[str] | None = None) -> None:
+        """Read these incidents (all when None) whole, one at a time (the whole
+        board gives closed incidents by their header only)."""
+        if incidents is None:
+            incidents = self.board.read(lambda board: [h["id"] for h in board.headers()])[1]
+        for incident in incidents:
+            self._put(*self.board.snapshot(incident, view=_seen))
 
     def _changed(self, changes: list[Any]) -> None:
         """Called on the runner's thread: a failure here must not stop the board,

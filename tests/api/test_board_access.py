@@ -52,7 +52,7 @@ def outputs(api, who: str, incident: str) -> dict[str, str]:
         body = {"channel": "x", "handle": LATER_HANDLE, "text": LATER_TEXT}
         api.ok("comms", f"/api/incidents/{incident}/inquiries", body)
         change = ws.receive_text()
-    assert json.loads(hello)["protocol"] == 2
+    assert json.loads(hello)["protocol"] == 3
     assert json.loads(change)["type"] == "change"
     return {"http": http.text, "hello": hello, "change": change}
 
@@ -137,3 +137,24 @@ def test_a_department_sees_only_the_incidents_it_serves(api, board):
         assert resumed["type"] == "board" and ids(resumed) == {theirs}
     # Comms sees both throughout.
     assert ids(api.get("comms", "/api/board").json()) == {theirs, other}
+
+
+def test_the_whole_board_gives_a_closed_incident_by_its_header(api):
+    """A board of years holds hundreds of closed incidents with their inquiries:
+    the whole board (HTTP and websocket) gives the open ones whole and the closed
+    ones by their header; asked for by id, a closed one comes whole."""
+    going = scenario.open_incident(api)
+    closed = scenario.open_incident(api)
+    for incident in (going, closed):
+        scenario.inquiry(api, incident, "Kan jeg drikke vannet?")
+    api.ok("comms", f"/api/incidents/{closed}/phase", {"phase": "closed"})
+    headers = {"Authorization": f"Bearer {api.token('comms')}"}
+    with api.client.websocket_connect("/ws/board", headers=headers) as ws:
+        hello = json.loads(ws.receive_text())
+    for board in (api.get("comms", "/api/board").json(), hello):
+        docs = {d["id"]: d for d in board["incidents"]}
+        assert len(docs[going]["inquiries"]) == 1
+        assert docs[closed]["phase"] == "closed" and docs[closed]["title"]
+        assert "inquiries" not in docs[closed] and "facts" not in docs[closed]
+    (whole,) = api.get("comms", f"/api/board?incident={closed}").json()["incidents"]
+    assert len(whole["inquiries"]) == 1

@@ -402,7 +402,17 @@ def test_all_incidents_at_a_glance(server, page):
     long = {"channel": "x", "text": "K" * 150, "cites": [fact], "links_to": website}
     tweet = server.ok("comms", f"/api/incidents/{boil}/posts", long)["id"]
     storm = scenario.open_incident(server, title="Storm", department="bym", severity="moderate")
+    over = scenario.open_incident(server, title="Oljeutslipp")
+    scenario.inquiry(server, over, "Er stranda åpen?")
+    server.ok("comms", f"/api/incidents/{over}/phase", {"phase": "closed"})
     log_in(page, server, "comms")
+    # A closed incident comes by its header: no counts, no panels, the way to its review.
+    expect(page.locator(f"[data-overview='{over}'] [data-cell='backlog']")).to_have_text("–")
+    closed = page.locator(f"section[data-incident='{over}']")
+    expect(closed.get_by_role("link", name="Se evalueringen")).to_have_attribute(
+        "href", f"/review/{over}"
+    )
+    expect(closed.locator(".panels")).to_have_count(0)
     row = page.locator(f"[data-overview='{boil}']")
     expect(row.locator("[data-cell='phase']")).to_have_text("aktiv")
     expect(row.locator("[data-cell='severity']")).to_have_text("alvorlig")

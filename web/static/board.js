@@ -442,8 +442,27 @@ function target(incident) {
   return load?.target_minutes ? say("sla_normal", { h: Math.round(load.target_minutes / 60) }) : label("normal_service");
 }
 
+const isClosed = (incident) => incident.phase === "closed";
+
+// A closed incident comes by its header only (see README, "The board websocket"):
+// what it was and when it closed, and the way to its review.
+function closedSection(incident, headingId) {
+  const closing = (incident.phases ?? []).findLast((p) => p.phase === "closed");
+  return el("section", { class: "incident closed", id: `detail-${incident.id}`, "aria-labelledby": headingId,
+    "data-incident": incident.id },
+    el("header", { class: "incident-head" },
+      el("h2", { id: headingId }, el("a", { href: `/incidents/${incident.id}` }, incident.title)),
+      badge("phase", incident.phase, label(`phase_${incident.phase}`))),
+    el("ul", { class: "meta" },
+      el("li", {}, `${label("department")}: `, el("strong", {}, incident.department_name ?? incident.department)),
+      el("li", {}, `${label("opened")}: `, el("strong", {}, when(incident.opened_at))),
+      closing ? el("li", {}, `${label("closed_on")}: `, el("strong", {}, when(closing.at))) : null,
+      el("li", {}, el("a", { href: `/review/${incident.id}` }, label("to_review")))));
+}
+
 function incidentSection(incident) {
   const headingId = `incident-${incident.id}`;
+  if (isClosed(incident)) return closedSection(incident, headingId);
   const supporting = (incident.supporting ?? []).map((d) => d.name).join(", ");
   return el("section", { class: "incident", id: `detail-${incident.id}`, "aria-labelledby": headingId,
     "data-incident": incident.id },
@@ -481,6 +500,7 @@ function overviewRow(incident) {
   const facts = Object.values(incident.facts ?? {});
   const posts = Object.values(incident.posts ?? {});
   const rumours = Object.values(incident.rumours ?? {});
+  const counted = (key, n) => el("td", { "data-cell": key }, isClosed(incident) ? "–" : String(n));
   const cell = (key, ...content) => el("td", { "data-cell": key }, ...content);
   return el("tr", { "data-overview": incident.id },
     el("th", { scope: "row" }, el("a", { href: `#detail-${incident.id}` }, incident.title)),
@@ -488,12 +508,12 @@ function overviewRow(incident) {
     cell("severity", badge("severity", incident.severity, label(`severity_${incident.severity}`))),
     cell("crisis_mode", crisisMode(incident) ?? label("normal_service")),
     cell("open_for", ago(incident.opened_at, "duration")),
-    cell("pending_facts", String(facts.filter((f) => PENDING_FACTS.has(f.status)).length)),
-    cell("follow_up", String((incident.follow_up ?? []).length)),
-    cell("awaiting_approval", String(posts.filter((p) => p.status === "draft").length)),
-    cell("published", String(posts.filter((p) => p.status === "published").length)),
-    cell("open_rumours", String(rumours.filter((r) => r.status === "open").length)),
-    cell("backlog", ...backlog(incident)));
+    counted("pending_facts", facts.filter((f) => PENDING_FACTS.has(f.status)).length),
+    counted("follow_up", (incident.follow_up ?? []).length),
+    counted("awaiting_approval", posts.filter((p) => p.status === "draft").length),
+    counted("published", posts.filter((p) => p.status === "published").length),
+    counted("open_rumours", rumours.filter((r) => r.status === "open").length),
+    isClosed(incident) ? counted("backlog") : cell("backlog", ...backlog(incident)));
 }
 
 function renderOverview(sorted) {
@@ -565,7 +585,7 @@ async function fetchLoad(id) {
 }
 
 function fetchLoads() {
-  for (const id of incidents.keys()) fetchLoad(id);
+  for (const incident of incidents.values()) if (!isClosed(incident)) fetchLoad(incident.id);
 }
 
 function update(current, changed) {

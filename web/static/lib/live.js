@@ -1,4 +1,4 @@
-// The live board over its websocket (protocol 2), for every page that shows it.
+// The live board over its websocket (protocol 3), for every page that shows it.
 //
 // The server sends the board, then changes in log-position order; a change
 // carries only what changed: the incident's changed header fields and its
@@ -7,7 +7,7 @@
 // position seen, so nothing is missed or repeated; a client too far behind
 // gets a fresh board.
 
-export const PROTOCOL = 2;
+export const PROTOCOL = 3;
 
 // Merge one change into the incidents (a Map of id -> doc); the doc it changed.
 export function merge(incidents, change) {
