@@ -195,6 +195,9 @@ class Board:
             if doc.get("phase") == "closed":
                 self.shelved[incident] = header(doc)
                 del self.incidents[incident]
+                for part in ITEM_PARTS:
+                    for item in doc.get(part, {}):
+                        self.owner.pop(item, None)  # looked up again when needed (`Owners`)
                 self.counters.pop(incident, None)
                 self._headers.pop(incident, None)
 

@@ -132,4 +132,5 @@ def test_a_restarted_board_reads_only_open_incidents_and_still_takes_late_events
     assert restarted.status()["board"]["stalled_at"] is None
     (doc,) = restarted["board"].snapshot(str(closed))[1]
     assert doc["inquiries"][str(asked.id)]["text"] is None
+    assert str(asked.id) not in model.owner  # set aside again with its incident
     store.close()
