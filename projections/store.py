@@ -45,8 +45,14 @@ rows = Table(
     "view_rows",
     metadata,
     Column("view", String(64), primary_key=True),
-    # An incident's header, or an item of it: "<incident>/<part>/<id>".
-    Column("id", String(ROW_ID), primary_key=True),
+    # An incident's header, or an item of it: "<incident>/<part>/<id>". Compared byte by
+    # byte (collation C on PostgreSQL), so a group's rows are one index range (`_group`):
+    # a linguistic collation may ignore the "/" and put them elsewhere.
+    Column(
+        "id",
+        String(ROW_ID).with_variant(String(ROW_ID, collation="C"), "postgresql"),
+        primary_key=True,
+    ),
     Column("doc", Text, nullable=False),
 )
 
@@ -71,21 +77,23 @@ class ViewStore:
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_wal)
         metadata.create_all(self.engine)
-        self._widen_row_ids()
+        self._fit_row_ids()
 
-    def _widen_row_ids(self) -> None:
-        """Row ids were 64 characters before items had rows of their own (PostgreSQL
-        enforces the length; SQLite does not)."""
+    def _fit_row_ids(self) -> None:
+        """Row ids made before were 64 characters (before items had rows of their
+        own) and took the database's collation; PostgreSQL enforces both (SQLite
+        neither)."""
         if self.engine.dialect.name != "postgresql":
             return
         with self.engine.begin() as conn:
-            length = conn.exec_driver_sql(
-                "select character_maximum_length from information_schema.columns"
+            found = conn.exec_driver_sql(
+                "select character_maximum_length, collation_name from information_schema.columns"
                 " where table_name = 'view_rows' and column_name = 'id'"
-            ).scalar()
-            if length is not None and length < ROW_ID:
-                widen = f"alter table view_rows alter column id type varchar({ROW_ID})"
-                conn.exec_driver_sql(widen)
+            ).first()
+            if found is not None and (found[0] < ROW_ID or found[1] != "C"):
+                conn.exec_driver_sql(
+                    f'alter table view_rows alter column id type varchar({ROW_ID}) collate "C"'
+                )
 
     def load(
         self, view: str, layout: int, loads: Callable[[dict[str, Any]], Iterable[str]] | None = None

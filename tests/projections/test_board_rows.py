@@ -134,3 +134,43 @@ def test_a_restarted_board_reads_only_open_incidents_and_still_takes_late_events
     assert doc["inquiries"][str(asked.id)]["text"] is None
     assert str(asked.id) not in model.owner  # set aside again with its incident
     store.close()
+
+
+def test_an_incidents_rows_are_one_range_whatever_the_databases_collation(postgres_url):
+    """A closed incident's items are read back by an index range on their row ids
+    (`<incident>/...`). A database whose collation ignores punctuation (as many
+    linguistic ones do) would sort them away from their header and read none:
+    row ids compare byte by byte, in tables made before this too."""
+    import uuid
+
+    import psycopg
+    import sqlalchemy
+
+    from projections.store import ViewStore
+    from tests.fixtures.stores import ADMIN_URL
+
+    name = f"crisis_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(
+            f'CREATE DATABASE "{name}" TEMPLATE template0 LOCALE_PROVIDER icu'
+            " ICU_LOCALE 'und-u-ka-shifted' LOCALE 'C.UTF-8'"
+        )
+    url = ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    try:
+        old = sqlalchemy.create_engine(url)
+        with old.begin() as conn:  # as an earlier version made it
+            conn.exec_driver_sql(
+                "create table view_rows (view varchar(64), id varchar(64), doc text not null,"
+                " primary key (view, id))"
+            )
+        old.dispose()
+        store = ViewStore(url)
+        store.reset("board", 1)
+        incident = "abc"
+        rows = {incident: "{}", f"{incident}/facts/1": "{}", f"{incident}/inquiries/2": "{}"}
+        store.save("board", 0, 1, {**rows, "abc0": "{}", "abcd": "{}"})
+        assert set(store.rows("board", incident)) == set(rows)
+        store.close()
+    finally:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
