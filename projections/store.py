@@ -4,6 +4,12 @@ Rows and position are written in one transaction, so a read model that
 restarts after a crash resumes exactly where it stopped. A save names the
 position it continues from and is refused if the stored position moved, so
 two writers can never apply the same events on top of each other.
+
+Everything here is derived from the log, so its commits do not wait for the
+disk (SQLite: `synchronous=NORMAL` in WAL mode; PostgreSQL: `synchronous_commit
+off`): a crash of the machine or the database server can lose the last few,
+each whole with its position, and the read model applies those events again.
+The log and the key store still sync every commit.
 """
 
 from __future__ import annotations
@@ -73,9 +79,11 @@ class Stored:
 class ViewStore:
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine = create_engine(url)
         if url.startswith("sqlite"):
+            self.engine = create_engine(url)
             event.listen(self.engine, "connect", _sqlite_wal)
+        else:
+            self.engine = create_engine(url, connect_args={"options": "-c synchronous_commit=off"})
         metadata.create_all(self.engine)
         self._fit_row_ids()
 

@@ -174,3 +174,23 @@ def test_an_incidents_rows_are_one_range_whatever_the_databases_collation(postgr
     finally:
         with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_read_models_commit_without_waiting_for_the_disk_and_the_log_does(postgres_url, tmp_path):
+    """What is derived from the log need not be on disk before the board moves
+    on (a lost commit is applied again); what the log holds must be."""
+    from projections.store import ViewStore
+    from server.runtime import open_log
+    from server.settings import Settings
+
+    store = ViewStore(postgres_url)
+    log = open_log(Settings.from_env(tmp_path, postgres_url))
+    try:
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("show synchronous_commit").scalar() == "off"
+        with log.recorder.datastore.cursor() as cursor:
+            cursor.execute("show synchronous_commit")
+            assert cursor.fetchone()["synchronous_commit"] == "on"
+    finally:
+        store.close()
+        log.close()
