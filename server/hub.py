@@ -3,8 +3,9 @@ screen hold up the rest.
 
 Each client has its own bounded queue and sender, and sees what its role may
 (`projections.board.audience`); a department's client gets a fresh board when
-an incident comes to serve its department or stops, since changes alone
-could not bring the incident it had left out up to date.
+an incident comes to serve its department or stops, and a client of the whole
+board when a closed incident reopens (it held only its header), since changes
+alone could not bring what it had left out up to date.
 
 A client whose queue fills is dropped: what was queued is forgotten, it is
 told to resync (with the position of the last change it was sent) and hung
@@ -28,6 +29,7 @@ from projections.board.changes import Message, board_text, messages
 from projections.runner import Change, ViewRunner
 
 QUEUE_SIZE = 256  # changes waiting for one client before it is dropped
+HEAD = (*SERVING, "phase")  # header fields that decide what a client holds
 RECENT = 5000  # changes kept for clients that reconnect ...
 RECENT_BYTES = 32 * 1024 * 1024  # ... within this much memory
 
@@ -91,8 +93,8 @@ class Hub:
         # A client may resume from `floor` on: every change after it is in `recent`.
         self.floor = board.position + 1
         self._watchdog: asyncio.Task[None] | None = None
-        # Which departments serve each incident, as of the last change published.
-        self.serving: dict[str, Doc] = {}
+        # Which departments serve each incident and its phase, as of the last change published.
+        self.heads: dict[str, Doc] = {}
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         """Receive the board's changes on `loop`. Call once the board has
@@ -103,8 +105,8 @@ class Hub:
 
         self.board.on_change(hand_over)
         self.floor = self.board.position + 1
-        _, self.serving = self.board.read(
-            lambda board: {h["id"]: {f: h.get(f) for f in SERVING} for h in board.headers()}
+        _, self.heads = self.board.read(
+            lambda board: {h["id"]: {f: h.get(f) for f in HEAD} for h in board.headers()}
         )
 
     def publish(self, changes: list[Change]) -> None:
@@ -114,23 +116,25 @@ class Hub:
             self.floor = max(self.floor, min(c.position for c in changes) - 1)
         for message in messages(changes):
             self._remember(message)
-            new = message.incident not in self.serving
+            new = message.incident not in self.heads
             before = self._served(message.incident)
-            if SERVING & message.header.keys():
-                head = self.serving.setdefault(message.incident, {})
-                head.update({f: message.header[f] for f in SERVING if f in message.header})
+            head = self.heads.setdefault(message.incident, {})
+            closed = head.get("phase") == "closed"
+            head.update({f: message.header[f] for f in HEAD if f in message.header})
             after = self._served(message.incident)
+            reopened = closed and head.get("phase") != "closed"
             for client in self.clients:
                 if not client.wants(message.position, message.incident):
                     continue
                 sees = client.audience.sees(after)
-                if not new and sees != client.audience.sees(before):
+                rescoped = not new and sees != client.audience.sees(before)
+                if rescoped or (reopened and sees and client.incident is None):
                     self._fresh_board(client)
                 elif sees:
                     client.offer(message.position, message.text(client.audience))
 
     def _served(self, incident: str) -> frozenset[str]:
-        return serving(self.serving.get(incident, {}))
+        return serving(self.heads.get(incident, {}))
 
     def _fresh_board(self, client: Client) -> None:
         position, docs = self.board.snapshot_json(client.incident, client.audience.view)
@@ -141,9 +145,8 @@ class Hub:
         if since is not None and self.floor <= since <= self.board.position:
             client = Client(incident, since, audience)
             missed = [m for m in self.recent if client.wants(m.position, m.incident)]
-            scoped = audience.department is not None
-            if len(missed) <= QUEUE_SIZE // 2 and not (
-                scoped and any(SERVING & m.header.keys() for m in missed)
+            if len(missed) <= QUEUE_SIZE // 2 and not any(
+                _changes_what_it_holds(m, client) for m in missed
             ):
                 for message in missed:
                     if audience.sees(self._served(message.incident)):
@@ -203,3 +206,11 @@ class Hub:
                 if began is not None and began < since and client.task is not None:
                     client.stall()
                     client.task.cancel()
+
+
+def _changes_what_it_holds(message: Message, client: Client) -> bool:
+    """Whether a missed change may change which incidents the client holds, or
+    how much of them (a fresh board is sent instead of the changes)."""
+    if client.audience.department is not None and SERVING & message.header.keys():
+        return True
+    return client.incident is None and "phase" in message.header

@@ -158,3 +158,29 @@ def test_the_whole_board_gives_a_closed_incident_by_its_header(api):
         assert "inquiries" not in docs[closed] and "facts" not in docs[closed]
     (whole,) = api.get("comms", f"/api/board?incident={closed}").json()["incidents"]
     assert len(whole["inquiries"]) == 1
+
+
+def test_a_closed_incident_that_reopens_comes_whole_to_the_whole_board(api):
+    """A screen of the whole board held the closed incident's header only: when it
+    reopens, the screen gets a fresh board with it whole, live or resuming."""
+    incident = scenario.open_incident(api)
+    scenario.inquiry(api, incident, "Kan jeg drikke vannet?")
+    api.ok("comms", f"/api/incidents/{incident}/phase", {"phase": "closed"})
+    headers = {"Authorization": f"Bearer {api.token('comms')}"}
+
+    def held(board: dict) -> dict:
+        (doc,) = [d for d in board["incidents"] if d["id"] == incident]
+        return doc
+
+    with api.client.websocket_connect("/ws/board", headers=headers) as ws:
+        hello = json.loads(ws.receive_text())
+        assert "inquiries" not in held(hello)
+        reopen = {"phase": "active", "reason": "Nye funn av E. coli."}
+        api.ok("comms", f"/api/incidents/{incident}/phase", reopen)
+        fresh = json.loads(ws.receive_text())
+    assert fresh["type"] == "board"
+    assert held(fresh)["phase"] == "active" and len(held(fresh)["inquiries"]) == 1
+    since = f"/ws/board?since={hello['position']}"
+    with api.client.websocket_connect(since, headers=headers) as ws:
+        resumed = json.loads(ws.receive_text())
+    assert resumed["type"] == "board" and len(held(resumed)["inquiries"]) == 1
