@@ -7,7 +7,7 @@ keys they need in one go (`preload_keys`), not one query per inquiry."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -17,6 +17,14 @@ from crisis.privacy.model import Sealed, reveal
 
 def opened_event(log: CrisisLog, notification: Any) -> Any:
     return reveal(log.mapper.to_domain_event(notification), log.vault)
+
+
+def decoded(log: CrisisLog, notifications: Sequence[Any]) -> list[Any]:
+    """A batch's events, decoded, the keys of their sealed values read in one
+    go (`reveal` each one applied)."""
+    events = [log.mapper.to_domain_event(n) for n in notifications]
+    preload_keys(log, events)
+    return events
 
 
 def preload_keys(log: CrisisLog, events: Iterable[Any]) -> None:

@@ -26,7 +26,7 @@ from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, an
 from crisis.log import CrisisLog
 from crisis.privacy.model import reveal
 from projections import board
-from projections.events import preload_keys
+from projections.events import decoded
 from projections.store import ViewStore
 
 EVERY = 5000
@@ -203,9 +203,7 @@ def advance(
         notifications = log.recorder.select_notifications(
             start=moment.position + 1, limit=BATCH, stop=position
         )
-        events: list[Any] = [log.mapper.to_domain_event(n) for n in notifications]
-        preload_keys(log, events)
-        for n, event in zip(notifications, events, strict=True):
+        for n, event in zip(notifications, decoded(log, notifications), strict=True):
             if at is not None and event.at > at:
                 return moment
             if moment.about(event):

@@ -20,9 +20,10 @@ from crisis.facts.model import Fact
 from crisis.inquiries.model import POSTMOTTAK
 from crisis.log import CrisisLog
 from crisis.people.departments import DEPARTMENTS
+from crisis.privacy.model import reveal
 from crisis.replies.model import ReplyLibrary
 from projections import board
-from projections.events import opened_event
+from projections.events import decoded
 from projections.replay import Moment, utc_iso
 from projections.store import ViewStore
 from projections.timeline import Timeline
@@ -52,10 +53,9 @@ def versions(log: CrisisLog, store: ViewStore, incident: str) -> list[Doc]:
     log.vault.refresh()
     while True:
         batch = log.recorder.select_notifications(start=moment.position + 1, limit=BATCH)
-        for n in batch:
-            event = opened_event(log, n)
+        for n, event in zip(batch, decoded(log, batch), strict=True):
             if moment.about(event):
-                moment.board.apply(event, n.id)
+                moment.board.apply(reveal(event, log.vault), n.id)
                 if isinstance(event, CHANGES):
                     doc = moment.board.incidents[incident]
                     found.append(_sheet(doc, len(found) + 1, n.id, event))

@@ -26,6 +26,7 @@ from crisis.privacy.model import TEXT
 from projections.rebuild import rebuild
 from projections.replay import board_at
 from projections.store import ViewStore
+from reports.factsheet import versions
 from server.runtime import open_log
 from tests import flow
 
@@ -204,8 +205,9 @@ def _key_reads(log: CrisisLog) -> list[str]:
 
 
 def test_a_read_model_pass_and_a_replay_read_the_keys_of_a_batch_at_once(log, people, settings):
-    """A rebuild or a replay opens thousands of inquiries: their keys come in one
-    read per batch, not one per inquiry, and not the whole key store at once."""
+    """A rebuild, a replay or the fact sheet's pass opens thousands of inquiries:
+    their keys come in one read per batch, not one per inquiry, and not the whole
+    key store at once."""
     incident = flow.incident(log, people)
     assert receive_delivery(log, "facebook", _messages(incident, 30)).accepted == 30
     reader = open_log(settings)  # a process that sealed none of them
@@ -222,6 +224,10 @@ def test_a_read_model_pass_and_a_replay_read_the_keys_of_a_batch_at_once(log, pe
         reads.clear()
         moment = board_at(reader, views, incident=str(incident))
         assert len(moment.board.incidents[str(incident)]["inquiries"]) == 30
+        assert len(reads) == 1
+        reader.vault._keys.clear()
+        reads.clear()
+        versions(reader, views, str(incident))  # the fact sheet's pass over the log
         assert len(reads) == 1
     finally:
         reader.close()
