@@ -9,20 +9,30 @@ from collections.abc import Iterator
 from typing import Any
 
 from crisis.log import CrisisLog
-from projections.runner import Projections
+from projections.runner import Projections, ViewRunner
 from projections.store import ViewStore
 from projections.view import View
 from projections.views import VIEWS
 
 
 def rebuild(events: CrisisLog, store: ViewStore, views: list[View] | None = None) -> Projections:
-    """Empty each read model in `store` and apply the whole log to it."""
+    """Empty each read model in `store` and apply the whole log to those that
+    follow it; the others (the timeline) fill up when next read."""
     views = views or VIEWS
     for view in views:
-        store.reset(view.name, view.layout)
+        store.reset(view)
     projections = Projections(events, store, views)
     projections.pull()
     return projections
+
+
+def read_ones(events: CrisisLog, store: ViewStore) -> dict[str, ViewRunner]:
+    """The read models kept up to date when read (`View.follows` False),
+    brought up to the end of the log."""
+    runners = {v.name: ViewRunner(events, store, v) for v in VIEWS if not v.follows}
+    for runner in runners.values():
+        runner.pull()
+    return runners
 
 
 def differences(
@@ -30,7 +40,7 @@ def differences(
 ) -> Iterator[str]:
     """Each way the live read models differ from a rebuild, as a line to print."""
     for view in views or VIEWS:
-        have, want = live.read(view.name), rebuilt.read(view.name)
+        have, want = live.read(view), rebuilt.read(view)
         name = view.name
         if have.position is None:
             yield f"{name}: not in the live store"

@@ -21,13 +21,25 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import orjson
-from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, and_, func, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    and_,
+    func,
+    select,
+)
 
 from crisis.log import CrisisLog
 from crisis.privacy.model import reveal
 from projections import board
 from projections.events import decoded
 from projections.store import ViewStore
+from projections.view import Batch
 
 EVERY = 5000
 BATCH = 2000
@@ -87,38 +99,9 @@ class Checkpoints:
         metadata.create_all(self.engine)
 
     def save(self, position: int, at: str, state: board.Board) -> None:
-        """Checkpoint the board at `position`: the incidents changed since the
-        latest checkpoint before it (every doc carries the position of the last
-        event that changed it)."""
+        """Checkpoint the board at `position` (as a replay passes it)."""
         with self.engine.begin() as conn:
-            before = self._latest(conn, position - 1)
-            changed = {
-                h["id"]: state.document(h["id"])
-                for h in list(state.headers())
-                if h["position"] > before
-            }
-            conn.execute(checkpoints.delete().where(checkpoints.c.position == position))
-            conn.execute(checkpoint_docs.delete().where(checkpoint_docs.c.position == position))
-            conn.execute(checkpoints.insert().values(position=position, at=at, layout=board.LAYOUT))
-            if changed:
-                conn.execute(
-                    checkpoint_docs.insert(),
-                    [
-                        {
-                            "incident": incident,
-                            "position": position,
-                            "layout": board.LAYOUT,
-                            "doc": zlib.compress(orjson.dumps(doc), 1),
-                        }
-                        for incident, doc in changed.items()
-                    ],
-                )
-
-    def drop_from(self, at: str) -> None:
-        """Delete the checkpoints at or after time `at` (UTC ISO): they hold personal
-        data removed since. Replays write them again, without it, as they pass."""
-        with self.engine.begin() as conn:
-            conn.execute(checkpoints.delete().where(checkpoints.c.at >= at))
+            save_checkpoint(conn, position, at, state)
 
     def latest(self, position: int) -> int:
         """The position of the latest checkpoint at or before `position` (0: none)."""
@@ -163,6 +146,45 @@ class Checkpoints:
             newest, and_(d.incident == newest.c.incident, d.position == newest.c.position)
         )
         return {r.incident: json.loads(zlib.decompress(r.doc)) for r in conn.execute(query)}
+
+
+def save_checkpoint(conn: Connection, position: int, at: str, state: board.Board) -> None:
+    """Checkpoint the board at `position`: the incidents changed since the
+    latest checkpoint before it (every doc carries the position of the last
+    event that changed it)."""
+    before = Checkpoints._latest(conn, position - 1)
+    changed = {
+        h["id"]: state.document(h["id"]) for h in list(state.headers()) if h["position"] > before
+    }
+    conn.execute(checkpoints.delete().where(checkpoints.c.position == position))
+    conn.execute(checkpoint_docs.delete().where(checkpoint_docs.c.position == position))
+    conn.execute(checkpoints.insert().values(position=position, at=at, layout=board.LAYOUT))
+    if changed:
+        conn.execute(
+            checkpoint_docs.insert(),
+            [
+                {
+                    "incident": incident,
+                    "position": position,
+                    "layout": board.LAYOUT,
+                    "doc": zlib.compress(orjson.dumps(doc), 1),
+                }
+                for incident, doc in changed.items()
+            ],
+        )
+
+
+def keep_checkpoints(conn: Connection, batch: Batch, state: board.Board) -> None:
+    """The live board leaves a checkpoint each time it passes a multiple of
+    `EVERY`, in the transaction that saves it (`View.writes`), so a review of
+    any moment is a checkpoint plus a short tail. When the batch removed
+    personal data, the checkpoints from then on, which hold it, go first;
+    replays write them again, without it, as they pass."""
+    if state.forgotten is not None:
+        since = utc_iso(datetime.fromisoformat(state.forgotten))
+        conn.execute(checkpoints.delete().where(checkpoints.c.at >= since))
+    if batch.since // EVERY != batch.position // EVERY:
+        save_checkpoint(conn, batch.position, utc_iso(batch.last.at), state)
 
 
 def utc_iso(at: datetime) -> str:

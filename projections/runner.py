@@ -31,8 +31,7 @@ from crisis.log import CrisisLog
 from crisis.privacy.model import reveal
 from projections.events import incident_of_item, preload_keys
 from projections.store import ViewMoved, ViewStore
-from projections.view import Doc, Forgetting, Model, View
-from projections.views import VIEWS
+from projections.view import Batch, Doc, Forgetting, Model, View
 
 log = logging.getLogger(__name__)
 
@@ -172,41 +171,52 @@ class ViewRunner:
             yield notifications
 
     def _apply(self, notifications: Sequence[Notification]) -> None:
-        self.events.vault.refresh()
+        opens = self.view.opens
+        if opens:
+            self.events.vault.refresh()
         with self.lock:
             changed: dict[str, int] = {}
             last = notifications[-1].id
             wanted = [n for n in notifications if n.id == last or self._wants(n.topic)]
             for n, event in zip(wanted, self._decoded(wanted), strict=True):
                 try:
-                    for row_id in self.model.apply(reveal(event, self.events.vault), n.id):
+                    applied = reveal(event, self.events.vault) if opens else event
+                    for row_id in self.model.apply(applied, n.id):
                         changed[row_id] = n.id
                 except Exception as error:
                     self._reload()  # drop the half-applied batch
                     raise Poisoned(self.view.name, n.id, n.topic, error) from error
             changes = changes_of(self.model, changed)
-            position = notifications[-1].id
-            try:
-                self.store.save(self.view.name, self.position, position, _texts(changes))
-            except ViewMoved:
-                pass  # another process on this database has written it already
-            except Exception:
-                self._reload()
-                raise
+            self._save(changes, Batch(self.position, last, applied))
             forgetting = self.model if isinstance(self.model, Forgetting) else None
-            forgets = forgetting is not None and forgetting.forgotten is not None
-            if self.view.after_save:
-                self.view.after_save(self.store, self.position, position, event, self.model)
-            if forgetting is not None:
+            if forgetting is not None and forgetting.forgotten is not None:
                 forgetting.forgotten = None
-            if forgets:
+                self.store.scrub()
                 changes = [replace(c, forgets=True) for c in changes]
             for step in ("settle", "shelve"):  # what was applied is saved
                 getattr(self.model, step, lambda: None)()
-            self.position = position
+            self.position = last
             self.caught_up.notify_all()
         for listener in self._listeners:
             listener(changes)
+
+    def _save(self, changes: list[Change], batch: Batch) -> None:
+        """The batch's rows, what the view writes to its own tables and its new
+        position, in one transaction."""
+        writes = self.view.writes
+        try:
+            self.store.save(
+                self.view.name,
+                batch.since,
+                batch.position,
+                _texts(changes),
+                None if writes is None else lambda conn: writes(conn, batch, self.model),
+            )
+        except ViewMoved:
+            pass  # another process on this database has written it already
+        except Exception:
+            self._reload()
+            raise
 
     def _decoded(self, notifications: Sequence[Notification]) -> list[Any]:
         """The events, their sealed values' keys read in one go; Poisoned at
@@ -217,7 +227,8 @@ class ViewRunner:
                 events.append(self.events.mapper.to_domain_event(n))
             except Exception as error:
                 raise Poisoned(self.view.name, n.id, n.topic, error) from error
-        preload_keys(self.events, events)
+        if self.view.opens:
+            preload_keys(self.events, events)
         return events
 
     def _wants(self, topic: str) -> bool:
@@ -233,7 +244,7 @@ class ViewRunner:
         return wanted
 
     def _reload(self) -> None:
-        self.position, docs = self.store.load(self.view.name, self.view.layout, self.view.loads)
+        self.position, docs = self.store.load(self.view)
         self.model = self.view.model(docs)
         if hasattr(self.model, "fetch"):
             name = self.view.name
@@ -273,19 +284,19 @@ def _fields(fields: Callable[[str], set[str]] | None, row_id: str) -> tuple[str,
 
 
 class Projections:
-    """Every read model of one process, followed by one thread."""
+    """The read models of one process that follow the log (`View.follows`), on one thread."""
 
     def __init__(
         self,
         events: CrisisLog,
         store: ViewStore,
-        views: list[View] | None = None,
+        views: list[View],
         poll_seconds: float = 1.0,
     ) -> None:
         self.events = events
         self.store = store
         self.poll_seconds = poll_seconds
-        self.runners = {v.name: ViewRunner(events, store, v) for v in views or VIEWS}
+        self.runners = {v.name: ViewRunner(events, store, v) for v in views if v.follows}
         self.backoff = 0.0
         self._wake = threading.Event()
         self._stop = threading.Event()

@@ -17,13 +17,14 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
     Column,
+    Connection,
     Integer,
     MetaData,
     String,
@@ -35,6 +36,8 @@ from sqlalchemy import (
     insert,
     select,
 )
+
+from projections.view import View
 
 metadata = MetaData()
 ROW_ID = 128
@@ -103,43 +106,54 @@ class ViewStore:
                     f'alter table view_rows alter column id type varchar({ROW_ID}) collate "C"'
                 )
 
-    def load(
-        self, view: str, layout: int, loads: Callable[[dict[str, Any]], Iterable[str]] | None = None
-    ) -> tuple[int, dict[str, Any]]:
+    def load(self, view: View) -> tuple[int, dict[str, Any]]:
         """The view's position and rows; empty if its layout changed, so it rebuilds.
 
-        With `loads`, only the groupless rows (a board's incident headers) and
-        the rows of the groups it picks from them are read; the model reads
+        With `view.loads`, only the groupless rows (a board's incident headers)
+        and the rows of the groups it picks from them are read; the model reads
         the others when it needs them (`rows`)."""
         with self.engine.begin() as conn:
-            row = conn.execute(select(tracking).where(tracking.c.view == view)).first()
-            if row is None or row.layout != layout:
-                self._reset(conn, view, layout)
+            for table in view.tables:
+                table.create(conn, checkfirst=True)
+            row = conn.execute(select(tracking).where(tracking.c.view == view.name)).first()
+            if row is None or row.layout != view.layout:
+                self._reset(conn, view)
                 return 0, {}
-            if loads is None:
-                return row.position, self._docs(conn, view)
+            if view.loads is None:
+                return row.position, self._docs(conn, view.name)
             ungrouped = rows.c.id.not_like("%/%")
             found = conn.execute(
-                select(rows.c.id, rows.c.doc).where(rows.c.view == view, ungrouped)
+                select(rows.c.id, rows.c.doc).where(rows.c.view == view.name, ungrouped)
             )
             docs: dict[str, Any] = {r.id: json.loads(r.doc) for r in found}
-            for group in loads(dict(docs)):
-                docs.update(self._group(conn, view, group))
+            for group in view.loads(dict(docs)):
+                docs.update(self._group(conn, view.name, group))
             return row.position, docs
 
-    def read(self, view: str) -> Stored:
-        """The view exactly as stored, changing nothing (for comparisons)."""
+    def read(self, view: View) -> Stored:
+        """The view exactly as stored, changing nothing (for comparisons): its
+        rows, and what it gives of its own tables (`View.stored`)."""
         with self.engine.connect() as conn:
-            row = conn.execute(select(tracking).where(tracking.c.view == view)).first()
-            docs = self._docs(conn, view)
+            row = conn.execute(select(tracking).where(tracking.c.view == view.name)).first()
+            docs = self._docs(conn, view.name)
+            if view.stored is not None and row is not None:
+                docs.update(view.stored(conn))
         return Stored(row.position if row else None, row.layout if row else None, docs)
 
-    def save(self, view: str, since: int, position: int, docs: dict[str, str | None]) -> None:
-        """Write changed rows (JSON text) and move the position to `position`, in
-        one transaction. `docs` holds every row changed after `since`, so the
-        save is right from any stored position between the two: several server
-        processes on one database each follow the log, and whichever is ahead
-        writes; a save the store is already past writes nothing (ViewMoved).
+    def save(
+        self,
+        view: str,
+        since: int,
+        position: int,
+        docs: dict[str, str | None],
+        writes: Callable[[Connection], None] | None = None,
+    ) -> None:
+        """Write changed rows (JSON text), what `writes` writes to the view's own
+        tables, and move the position to `position`, in one transaction. `docs`
+        holds every row changed after `since`, so the save is right from any
+        stored position between the two: several server processes on one
+        database each follow the log, and whichever is ahead writes; a save the
+        store is already past writes nothing (ViewMoved).
         A row given as None is deleted."""
         with self.engine.begin() as conn:
             moved = conn.execute(
@@ -158,6 +172,8 @@ class ViewStore:
                 kept = [{"view": view, "id": k, "doc": v} for k, v in docs.items() if v is not None]
                 if kept:
                     conn.execute(insert(rows), kept)
+            if writes is not None:
+                writes(conn)
 
     def rows(self, view: str, group: str) -> dict[str, Any]:
         """The rows of one group: the row `group` and those whose id starts with
@@ -181,9 +197,10 @@ class ViewStore:
             with self.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
-    def reset(self, view: str, layout: int) -> None:
+    def reset(self, view: View) -> None:
+        """Empty the view (its rows and own tables), at position 0 of its layout."""
         with self.engine.begin() as conn:
-            self._reset(conn, view, layout)
+            self._reset(conn, view)
 
     @staticmethod
     def _docs(conn: Any, view: str) -> dict[str, Any]:
@@ -191,10 +208,13 @@ class ViewStore:
         return {r.id: json.loads(r.doc) for r in found}
 
     @staticmethod
-    def _reset(conn: Any, view: str, layout: int) -> None:
-        conn.execute(delete(rows).where(rows.c.view == view))
-        conn.execute(delete(tracking).where(tracking.c.view == view))
-        conn.execute(insert(tracking).values(view=view, position=0, layout=layout))
+    def _reset(conn: Any, view: View) -> None:
+        conn.execute(delete(rows).where(rows.c.view == view.name))
+        conn.execute(delete(tracking).where(tracking.c.view == view.name))
+        for table in view.tables:
+            table.create(conn, checkfirst=True)
+            conn.execute(delete(table))
+        conn.execute(insert(tracking).values(view=view.name, position=0, layout=view.layout))
 
     def close(self) -> None:
         self.engine.dispose()

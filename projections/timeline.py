@@ -1,10 +1,9 @@
 """The timeline: every event of the log as a line a person can read, per incident.
 
-A persistent read model in the view store, kept by catching up on read: a
-query first applies what the log gained since (usually nothing, or a short
-tail), then reads one incident's lines by index, never the whole log. Lines,
-item context and position are written in one transaction guarded by the
-previous position, so two processes catching up never apply an event twice.
+A read model in the view store, kept by the runner like every other
+(`VIEW`), but brought up to date when read rather than after every command:
+a query first applies what the log gained since (usually nothing, or a short
+tail), then reads one incident's lines by index, never the whole log.
 
 A line:
   position, at (UTC ISO), incident (id, or None for the channel registry),
@@ -39,13 +38,13 @@ from uuid import UUID
 
 from sqlalchemy import (
     Column,
+    Connection,
     Index,
     Integer,
     MetaData,
     String,
     Table,
     Text,
-    delete,
     func,
     insert,
     select,
@@ -64,7 +63,9 @@ from crisis.review.model import Review
 from crisis.rumours.model import Rumour, WatchList
 from crisis.sitreps.model import Sitreps
 from projections.replay import utc_iso
+from projections.runner import ViewRunner
 from projections.store import ViewStore
+from projections.view import Batch, View
 
 LAYOUT = 2  # bump when a line's shape changes: the timeline rebuilds itself
 BATCH = 2000
@@ -97,43 +98,55 @@ lines_table = Table(
     Column("doc", Text, nullable=False),
     Index("timeline_by_incident", "incident", "position"),
 )
-items_table = Table(
-    "timeline_items",
-    metadata,
-    Column("item", String(64), primary_key=True),
-    Column("doc", Text, nullable=False),
-)
-tracking = Table(
-    "timeline_tracking",
-    metadata,
-    Column("name", String(32), primary_key=True),
-    Column("position", Integer, nullable=False),
-    Column("layout", Integer, nullable=False),
-)
+ITEM = "item/"  # an item's context is the timeline's row "item/<id>"
 
 
 class Items:
-    """Item contexts: this batch's changes, then the cache, then the store."""
+    """The timeline's model: builds each event's line, keeping the context of
+    each item that later lines need (an incident's title, a post's channel).
+    Contexts are its rows; its lines go to their own table (`VIEW.writes`).
+    A context is read from the store when it is not in memory (`fetch`)."""
 
-    def __init__(self, timeline: Timeline, conn: Any) -> None:
-        self.timeline, self.conn = timeline, conn
-        self.changed: dict[str, Context] = {}
+    def __init__(self, _stored: dict[str, Context]) -> None:
+        self.cache: dict[str, Context] = {}
+        self.changed: dict[str, Context] = {}  # by this batch
+        self.lines: list[Line] = []  # this batch's
+        self.fetch: Callable[[str], dict[str, Context]] = lambda _group: {}
+        self._touched: list[str] = []
+
+    @property
+    def rows(self) -> dict[str, Context]:
+        return {ITEM + k: v for k, v in {**self.cache, **self.changed}.items()}
+
+    def row(self, row_id: str) -> Context:
+        return self.get(row_id.removeprefix(ITEM))
+
+    def apply(self, event: Any, position: int) -> list[str]:
+        self.lines.append(build(event, position, self))
+        touched, self._touched = self._touched, []
+        return [ITEM + key for key in touched]
+
+    def settle(self) -> None:
+        self.cache.update(self.changed)
+        self.changed.clear()
+        self.lines.clear()
+
+    def shelve(self) -> None:
+        if len(self.cache) > CACHE_ITEMS:
+            self.cache.clear()
 
     def get(self, item_id: Any) -> Context:
         key = str(item_id)
         if key in self.changed:
             return self.changed[key]
-        cached = self.timeline._cache.get(key)
+        cached = self.cache.get(key)
         if cached is None:
-            row = self.conn.execute(
-                select(items_table.c.doc).where(items_table.c.item == key)
-            ).first()
-            cached = json.loads(row.doc) if row else {}
-            self.timeline._cache[key] = cached
+            cached = self.cache[key] = self.fetch(ITEM + key).get(ITEM + key, {})
         return cached
 
     def put(self, item_id: Any, context: Context) -> Context:
         self.changed[str(item_id)] = context
+        self._touched.append(str(item_id))
         return context
 
     def update(self, item_id: Any, **fields: Any) -> Context:
@@ -596,72 +609,45 @@ def _row(line: Line) -> dict[str, Any]:
     }
 
 
-class _Moved(Exception):
-    """The timeline's position moved under us: nothing of this batch is written."""
+def _write_lines(conn: Connection, _batch: Batch, items: Items) -> None:
+    if items.lines:
+        conn.execute(insert(lines_table), [_row(line) for line in items.lines])
+
+
+def _stored_lines(conn: Connection) -> dict[str, Any]:
+    found = conn.execute(select(lines_table.c.position, lines_table.c.doc))
+    return {f"line/{r.position}": json.loads(r.doc) for r in found}
+
+
+VIEW = View(
+    "timeline",
+    LAYOUT,
+    Items,
+    tables=(lines_table,),
+    writes=_write_lines,
+    stored=_stored_lines,
+    loads=lambda _headers: (),  # contexts are read when needed
+    follows=False,
+    opens=False,
+)
 
 
 class Timeline:
-    """The timeline read model in the view store; `catch_up` before reading."""
+    """The timeline's lines, by incident, kind and moment; `catch_up` before reading."""
 
     def __init__(self, store: ViewStore) -> None:
-        self.engine = store.engine
+        self.store, self.engine = store, store.engine
         metadata.create_all(self.engine)
-        self._cache: dict[str, Context] = {}
+        self._runner: ViewRunner | None = None
         self._lock = threading.Lock()
 
     def catch_up(self, log: CrisisLog) -> int:
         """Apply every event after the timeline's position; return the new position."""
         with self._lock:
-            while True:
-                position = self.position()
-                found = log.recorder.select_notifications(start=position + 1, limit=BATCH)
-                if not found:
-                    return position
-                events = [(n.id, log.mapper.to_domain_event(n)) for n in found]
-                self._apply(position, events)
-
-    def _apply(self, previous: int, events: list[tuple[int, Any]]) -> None:
-        try:
-            with self.engine.begin() as conn:
-                changed = self._write(conn, previous, events)
-        except _Moved:  # another process applied these first; read again from the store
-            self._cache.clear()
-            return
-        if len(self._cache) > CACHE_ITEMS:
-            self._cache.clear()
-        self._cache.update(changed)
-
-    def _write(self, conn: Any, previous: int, events: list[tuple[int, Any]]) -> dict:
-        moved = conn.execute(
-            tracking.update()
-            .where(tracking.c.name == "timeline", tracking.c.position == previous)
-            .values(position=events[-1][0])
-        )
-        if moved.rowcount != 1:
-            raise _Moved
-        items = Items(self, conn)
-        rows = [_row(build(event, position, items)) for position, event in events]
-        conn.execute(insert(lines_table), rows)
-        if items.changed:
-            keys = list(items.changed)
-            conn.execute(delete(items_table).where(items_table.c.item.in_(keys)))
-            conn.execute(
-                insert(items_table),
-                [{"item": k, "doc": json.dumps(v)} for k, v in items.changed.items()],
-            )
-        return items.changed
-
-    def position(self) -> int:
-        with self.engine.begin() as conn:
-            row = conn.execute(select(tracking).where(tracking.c.name == "timeline")).first()
-            if row is not None and row.layout == LAYOUT:
-                return row.position
-            conn.execute(delete(lines_table))
-            conn.execute(delete(items_table))
-            conn.execute(delete(tracking).where(tracking.c.name == "timeline"))
-            conn.execute(insert(tracking).values(name="timeline", position=0, layout=LAYOUT))
-            self._cache.clear()
-            return 0
+            if self._runner is None:
+                self._runner = ViewRunner(log, self.store, VIEW)
+            self._runner.pull()
+            return self._runner.position
 
     # Queries (call `catch_up` first to include the latest events). `incident`
     # None means every line of the log; `kinds` None means every kind.

@@ -17,6 +17,7 @@ from projections.public.view import PublicView
 from projections.review import ReviewViews
 from projections.runner import Projections, ViewRunner
 from projections.store import ViewStore
+from projections.views import VIEWS
 from server.hub import Hub
 from server.retention import Retention
 from server.settings import Settings
@@ -59,7 +60,7 @@ class Runtime:
         cls, settings: Settings, clock: Clock | None = None, policy: AccessPolicy | None = None
     ) -> Runtime:
         log = open_log(settings, clock)
-        projections = Projections(log, ViewStore(settings.views_url))
+        projections = Projections(log, ViewStore(settings.views_url), VIEWS)
         board = projections["board"]
         return cls(
             settings,

@@ -118,7 +118,7 @@ def test_a_restarted_board_reads_only_open_incidents_and_still_takes_late_events
     change_phase(log, comms, closed, phase="closed", reason="", version=None)
     Projections(log, store, [board_view.VIEW]).catch_up()
 
-    _, rows = store.load("board", board_view.LAYOUT, board_view.open_incidents)
+    _, rows = store.load(board_view.VIEW)
     assert not any(key.startswith(f"{closed}/") for key in rows)  # not read, nor listed
     assert rows[str(closed)]["phase"] == "closed" and rows[str(open_one)]["phase"] != "closed"
     restarted = Projections(log, store, [board_view.VIEW])
@@ -146,6 +146,7 @@ def test_an_incidents_rows_are_one_range_whatever_the_databases_collation(postgr
     import psycopg
     import sqlalchemy
 
+    from projections import board as board_view
     from projections.store import ViewStore
     from tests.fixtures.stores import ADMIN_URL
 
@@ -165,7 +166,7 @@ def test_an_incidents_rows_are_one_range_whatever_the_databases_collation(postgr
             )
         old.dispose()
         store = ViewStore(url)
-        store.reset("board", 1)
+        store.reset(board_view.VIEW)
         incident = "abc"
         rows = {incident: "{}", f"{incident}/facts/1": "{}", f"{incident}/inquiries/2": "{}"}
         store.save("board", 0, 1, {**rows, "abc0": "{}", "abcd": "{}"})

@@ -24,10 +24,12 @@ from projections import board
 from projections.channels import ChannelList
 from projections.rebuild import rebuild
 from projections.store import ViewStore, sqlite_url
+from projections.views import VIEWS
 from server.runtime import open_log
 from server.settings import Settings
 
 OLD = Path(__file__).with_name("old_log")
+VIEW_NAMED = {view.name: view for view in VIEWS}
 
 
 def old_events() -> list[StoredEvent]:
@@ -90,13 +92,12 @@ def test_an_old_log_loads_and_rebuilds_the_same_read_models(settings, tmp_path):
         rebuild(log, scratch)
         kept = json.loads((OLD / "views.json").read_text())
         for name, then in kept.items():  # the read models there were then
-            rebuilt = scratch.read(name)
+            rebuilt = scratch.read(VIEW_NAMED[name])
             assert rebuilt.position == then["position"] == len(stored)
             docs = as_kept(rebuilt.docs, then["docs"]) if name == "board" else rebuilt.docs
             assert json.loads(json.dumps(docs)) == then["docs"], name
-        channels = {
-            k: ChannelList({k: d}).rows[k] for k, d in scratch.read("channels").docs.items()
-        }
+        stored = scratch.read(VIEW_NAMED["channels"]).docs
+        channels = {k: ChannelList({k: d}).rows[k] for k, d in stored.items()}
         assert sorted(channels, key=lambda k: channels[k]["order"]) == list(registry(log).channels)
         for key, channel in registry(log).channels.items():  # the model agrees with the aggregate
             assert {**channel.as_record(), "order": channels[key]["order"]} == channels[key]

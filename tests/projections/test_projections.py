@@ -21,6 +21,7 @@ from projections.events import opened_event
 from projections.runner import Projections
 from projections.store import Stored, ViewMoved, ViewStore
 from projections.view import View
+from projections.views import VIEWS
 from server.runtime import open_log
 from server.settings import Settings
 from tests import scenario
@@ -106,6 +107,7 @@ def test_rebuild_equals_live_after_every_kind_of_event(server, settings):
     checked = crisis_cli(settings, "projections", "check")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "board matches the log (" in checked.stdout
+    assert "timeline matches the log (" in checked.stdout
 
     rebuilt = crisis_cli(settings, "projections", "rebuild")
     assert rebuilt.returncode == 0, rebuilt.stderr
@@ -134,7 +136,20 @@ def test_check_prints_each_difference_and_fails(server, settings):
     assert f"board/{first}.phase: live 'closed', rebuilt 'monitoring'" in checked.stdout
     assert f"board/{second}: missing from the live store" in checked.stdout
 
-    assert crisis_cli(settings, "projections", "rebuild").returncode == 0
+    # The timeline is kept the same way, in its own table: the check brought it
+    # up to date (as a read would) and compares it too.
+    with engine.begin() as db:
+        opened = "select position from timeline_lines where incident = :id and kind = 'incident'"
+        line = db.execute(sqlalchemy.text(opened), {"id": second}).scalar_one()
+        retitle = "update timeline_lines set doc = replace(doc, 'Storm', 'Sol') where position = :p"
+        db.execute(sqlalchemy.text(retitle), {"p": line})
+    engine.dispose()
+    checked = crisis_cli(settings, "projections", "check")
+    assert f"timeline/line/{line}.params.title: live 'Sol', rebuilt 'Storm'" in checked.stdout
+
+    rebuilt = crisis_cli(settings, "projections", "rebuild")
+    assert rebuilt.returncode == 0
+    assert "emptied timeline: it fills up from the log when next read" in rebuilt.stdout
     assert crisis_cli(settings, "projections", "check").returncode == 0
 
 
@@ -206,43 +221,43 @@ def some_events(log, people, facts: int = 3) -> UUID:
 
 def test_a_restarted_view_resumes_where_it_stopped(log, people, store):
     incident = some_events(log, people)
-    Projections(log, store).pull()
+    Projections(log, store, VIEWS).pull()
     submit_fact(log, people["vav"], incident_id=incident, text="Etter omstart")
-    resumed = Projections(log, store)
+    resumed = Projections(log, store, VIEWS)
     assert resumed["board"].position == 4
     resumed.pull()
     _, (doc,) = resumed["board"].snapshot()
     assert actions(doc) == 5 == resumed["board"].position
-    assert store.read("board").position == 5
+    assert store.read(board.VIEW).position == 5
 
 
 def test_a_view_whose_layout_changed_rebuilds_itself_on_start(log, people, store):
     incident = some_events(log, people)
-    Projections(log, store).pull()
-    rebuilt = store.read("board").docs
+    Projections(log, store, VIEWS).pull()
+    rebuilt = store.read(board.VIEW).docs
     with store.engine.begin() as conn:  # as an older version would have left it
         conn.exec_driver_sql("update view_tracking set layout = layout - 1")
         conn.exec_driver_sql('update view_rows set doc = \'{"old": "shape"}\'')
-    projections = Projections(log, store)
+    projections = Projections(log, store, VIEWS)
     assert projections["board"].position == 0
     projections.pull()
-    assert store.read("board").docs == rebuilt
-    assert store.read("board").layout == board.LAYOUT
+    assert store.read(board.VIEW).docs == rebuilt
+    assert store.read(board.VIEW).layout == board.LAYOUT
     assert projections["board"].snapshot(str(incident))[1][0]["title"] == INCIDENT["title"]
 
 
 def test_a_save_the_store_is_already_past_writes_nothing(store):
     """Several processes follow one database: whoever is ahead writes, once."""
-    store.load("board", board.LAYOUT)
+    store.load(board.VIEW)
     store.save("board", 0, 3, {"a": '{"n": 1}'})
     with pytest.raises(ViewMoved):
         store.save("board", 0, 3, {"a": '{"n": 2}'})  # another process, same batch
     with pytest.raises(ViewMoved):
         store.save("board", 0, 2, {"a": '{"n": 0}'})  # behind the store
-    assert store.read("board") == Stored(3, board.LAYOUT, {"a": {"n": 1}})
+    assert store.read(board.VIEW) == Stored(3, board.LAYOUT, {"a": {"n": 1}})
     # A process with a longer batch (rows changed after 0, up to 5) may move it on.
     store.save("board", 0, 5, {"a": '{"n": 2}'})
-    assert store.read("board") == Stored(5, board.LAYOUT, {"a": {"n": 2}})
+    assert store.read(board.VIEW) == Stored(5, board.LAYOUT, {"a": {"n": 2}})
 
 
 class Fragile:
@@ -278,7 +293,8 @@ def test_a_poison_event_stops_only_its_view_just_before_it_and_backs_off(
             "board": {"position": 4, "stalled_at": None},
             "fragile": {"position": 2, "stalled_at": 3},
         }
-        assert store.read("fragile").position == 2  # what came before the poison is kept
+        # What came before the poison is kept.
+        assert store.read(View("fragile", 1, Fragile)).position == 2
         assert "fragile cannot apply event 3 (crisis.facts.model:Fact.Submitted)" in caplog.text
         started = time.monotonic()
         assert projections.wait(4, timeout=10) is False  # no use waiting for a stuck view
@@ -295,4 +311,4 @@ def test_a_poison_event_stops_only_its_view_just_before_it_and_backs_off(
     mended = Projections(log, store, [board.VIEW, View("fragile", 1, Mended)])
     mended.catch_up()
     assert mended.backoff == 0
-    assert sorted(store.read("fragile").docs, key=int) == ["1", "2", "3", "4"]
+    assert sorted(store.read(View("fragile", 1, Fragile)).docs, key=int) == ["1", "2", "3", "4"]

@@ -307,9 +307,7 @@ def test_a_client_that_stops_reading_does_not_delay_the_others(server, monkeypat
 
 
 @pytest.mark.once  # the hub's handling of a socket, whatever the store
-def test_a_client_that_stops_reading_is_hung_up_on_though_nothing_else_happens(
-    server, monkeypatch
-):
+def test_a_client_that_stops_reading_is_hung_up_on_though_nothing_else_happens(server, monkeypatch):
     """Its socket stops taking the board: within the stall time (and a grace) the
     server aborts the connection, freeing what it held unsent."""
     stalling_after(server, monkeypatch, "1")
