@@ -12,12 +12,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 from crisis.log import CrisisLog
 from crisis.privacy.service import expire_inquiries
-from projections.board.inquiries import due_for_erasure
+from projections.board.inquiries import closed_before, due_for_erasure
 
 log = logging.getLogger(__name__)
 
@@ -45,20 +46,39 @@ def erase_due(
 
 
 class Retention:
-    """The server's periodic check, on a thread of its own."""
+    """The server's periodic check, on a thread of its own.
+
+    A board of years holds many closed incidents, kept in the store, not in
+    memory: a check reads only those closed long enough ago, and of those only
+    the ones that changed (their header's position) since a check found
+    nothing due in them."""
 
     def __init__(self, runtime: Any, every: float = CHECK_EVERY) -> None:
         self.runtime = runtime
         self.every = every
+        self.nothing_due: dict[str, int] = {}  # incident -> position when found so
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def check(self) -> list[UUID]:
         """Erase what is due on the live board now, and wait until the board shows it."""
         rt = self.runtime
-        closed = rt.board.read(lambda b: [h["id"] for h in b.headers() if h["phase"] == "closed"])
-        docs = (doc for incident in closed[1] for doc in rt.board.snapshot(incident)[1])
-        erased = erase_due(rt.log, docs, rt.settings.retention_days, self._stop.is_set)
+        days = rt.settings.retention_days
+        closed_by = rt.log.clock.now() - timedelta(days=days)
+        _, unread = rt.board.read(
+            lambda b: [
+                h["id"]
+                for h in b.headers()
+                if closed_before(h, closed_by) and self.nothing_due.get(h["id"]) != h["position"]
+            ]
+        )
+        erased: list[UUID] = []
+        for incident in unread:
+            for doc in rt.board.snapshot(incident)[1]:
+                found = erase_due(rt.log, [doc], days, self._stop.is_set)
+                if not found and not self._stop.is_set():
+                    self.nothing_due[incident] = doc["position"]
+                erased += found
         if erased:
             rt.projections.wait(rt.log.max_position())
             log.info("erased the personal data of %d inquiries (retention)", len(erased))

@@ -234,13 +234,17 @@ def follow_up(incident: Doc, person_id: str, now: datetime) -> list[Doc]:
 def due_for_erasure(incident: Doc, now: datetime, days: int) -> Iterator[str]:
     """Ids of inquiries whose personal data is due for erasure: the incident was
     closed at least `days` ago, and they are neither archive-worthy nor erased."""
-    if incident["phase"] != "closed" or not incident["phases"]:
-        return
-    if now < time_of(incident["phases"][-1]["at"]) + timedelta(days=days):
+    if not closed_before(incident, now - timedelta(days=days)):
         return
     for item in incident.get(PART, {}).values():
         if not item["archive_worthy"] and item["erased"] is None:
             yield item["id"]
+
+
+def closed_before(incident: Doc, moment: datetime) -> bool:
+    """Whether the incident (its header will do) is closed, and was at or before `moment`."""
+    phases = incident["phases"]
+    return incident["phase"] == "closed" and bool(phases) and time_of(phases[-1]["at"]) <= moment
 
 
 def load_per_channel(incident: Doc, now: datetime) -> dict[str, Doc]:

@@ -88,6 +88,34 @@ def test_personal_data_goes_when_the_retention_time_is_up(api, closed, clock):
     assert api.get("reviewer", f"/api/review/{incident}/figures").json() == figures
 
 
+def test_a_check_reads_only_incidents_that_may_hold_something_due(
+    api, closed, clock, monkeypatch
+):
+    """Closed incidents stay in the store: a check reads one only when it was
+    closed long enough ago and changed since a check found nothing due in it."""
+    rt = api.client.app.state.runtime
+    clock.advance(days=90)
+    recent = scenario.open_incident(api, title="Storm")
+    scenario.inquiry(api, recent, "Blåser taket av?")
+    api.ok("comms", f"/api/incidents/{recent}/phase", {"phase": "closed"})
+    read: list[str] = []
+    snapshot = rt.board.snapshot
+
+    def counted(incident: str, view=None):
+        if view is None:  # the public view reads what it shows through `view`
+            read.append(incident)
+        return snapshot(incident, view)
+
+    monkeypatch.setattr(rt.board, "snapshot", counted)
+    assert [str(i) for i in rt.retention.check()] == [closed["ordinary"]]
+    assert read == [closed["incident"]]  # not the one closed just now
+    assert rt.retention.check() == []  # it changed (the erasure): read once more
+    assert rt.retention.check() == []
+    assert read == [closed["incident"]] * 2
+    clock.advance(days=90)  # now the other is due, and read
+    assert len(rt.retention.check()) == 1 and read[-1] == recent
+
+
 def test_a_reopened_incident_keeps_its_data(api, closed, clock):
     api.ok(
         "comms",
