@@ -68,7 +68,6 @@ from projections.store import ViewStore
 from projections.view import Batch, View
 
 LAYOUT = 2  # bump when a line's shape changes: the timeline rebuilds itself
-BATCH = 2000
 CACHE_ITEMS = 50_000  # item contexts kept in memory between catch-ups
 LABEL = 160  # characters of a text kept to name an item in a sentence
 
