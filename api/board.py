@@ -27,6 +27,7 @@ from api.deps import actor_or_none, allowed, runtime, same_origin, while_allowed
 from crisis.people.model import Actor
 from projections.board.audience import audience
 from projections.board.changes import PROTOCOL
+from server.websocket import SEND_NOW
 
 router = APIRouter(tags=["board"])
 
@@ -57,6 +58,7 @@ async def board_feed(
     hub = runtime(websocket).hub
     await websocket.accept()
     client = hub.join(incident, since, audience(actor))
+    client.send_now = websocket.scope.get("extensions", {}).get(SEND_NOW, client.send_now)
     sender = asyncio.create_task(hub.serve(client, websocket.send_text))
     receiver = asyncio.create_task(_until_closed(websocket))
     watcher = asyncio.create_task(while_allowed(websocket, "view_board"))

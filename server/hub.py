@@ -53,12 +53,20 @@ class Client:
         self.stalled = False  # its socket took nothing for too long
         self.sending_since: float | None = None  # loop time the send under way began
         self.task: asyncio.Task[Any] | None = None  # its sender
+        # Writes a message at once if the socket can take it (`server.websocket.send_now`).
+        self.send_now: Callable[[str], bool] = lambda _text: False
 
     def wants(self, position: int, incident: str) -> bool:
         return position > self.position and self.incident in (None, incident)
 
     def offer(self, position: int, text: str) -> None:
+        """Write the message now if nothing is queued or being sent before it and
+        the socket takes it; otherwise queue it for the client's sender."""
         if self.dropped.is_set():
+            return
+        idle = self.sending_since is None and self.queue.empty()
+        if idle and self.send_now(text):
+            self.position = self.sent = position
             return
         if self.queue.qsize() >= QUEUE_SIZE:
             self._drop()

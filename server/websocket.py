@@ -30,6 +30,7 @@ from functools import lru_cache
 from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.exceptions import InvalidState
 from websockets.extensions.base import Extension
 from websockets.extensions.permessage_deflate import (
     PerMessageDeflate,
@@ -41,6 +42,7 @@ from websockets.typing import ExtensionParameter
 
 from server.settings import DEFAULT_STALL_SECONDS
 
+SEND_NOW = "crisis.send_now"  # the scope extension that offers `send_now`
 GRACE_SECONDS = 1.0
 # The kernel's send buffer per connection (Linux doubles it): fixed rather than
 # grown up to 4 MB, so a thousand stalled screens cannot pin gigabytes.
@@ -138,8 +140,27 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
         super().connection_lost(exc)
 
     async def run_asgi(self) -> None:
+        # An ASGI server extension: the app may write a message at once (see `send_now`).
+        self.scope["extensions"][SEND_NOW] = self.send_now  # type: ignore[assignment]
         await super().run_asgi()
         self._abort_later()
+
+    def send_now(self, text: str) -> bool:
+        """Write a text message now, if the connection is open and its buffer
+        below the high-water mark; False if not (the caller sends it the usual
+        way, which waits for the buffer to drain). A thousand screens' changes
+        are then written in one pass of the event loop, as `websockets.broadcast`
+        does, instead of a task switch and Starlette's send per screen."""
+        if not (self.handshake_complete and self.writable.is_set()) or self.close_sent:
+            return False
+        if self.initial_response is not None or self.transport.is_closing():
+            return False
+        try:
+            self.conn.send_text(text.encode())
+        except InvalidState:
+            return False
+        self.transport.write(b"".join(self.conn.data_to_send()))
+        return True
 
     def keepalive_timeout(self) -> None:
         super().keepalive_timeout()
