@@ -142,7 +142,7 @@ def http_inquiries(stores: Stores, load: Load) -> tuple[Rate, Rate]:
             servers.check(await client.post(path, json=body, headers=headers))
             return 1
 
-        # The first request builds the app's routes (FastAPI does it lazily): not timed.
+        # One untimed request first (the connection, the first session lookup).
         path = f"{server.url}/api/incidents/{incidents[0]}/inquiries"
         servers.check(httpx.post(path, json=body, headers=headers, timeout=60))
         ours = asyncio.run(drive(server.url, load, crisis))
