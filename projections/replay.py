@@ -106,14 +106,7 @@ class Checkpoints:
     def latest(self, position: int) -> int:
         """The position of the latest checkpoint at or before `position` (0: none)."""
         with self.engine.connect() as conn:
-            return self._latest(conn, position)
-
-    @staticmethod
-    def _latest(conn: Any, position: int) -> int:
-        query = select(func.max(checkpoints.c.position)).where(
-            checkpoints.c.layout == board.LAYOUT, checkpoints.c.position <= position
-        )
-        return conn.execute(query).scalar() or 0
+            return latest_checkpoint(conn, position)
 
     def nearest(
         self, position: int | None, at: datetime | None, incident: str | None = None
@@ -148,11 +141,19 @@ class Checkpoints:
         return {r.incident: json.loads(zlib.decompress(r.doc)) for r in conn.execute(query)}
 
 
+def latest_checkpoint(conn: Connection, position: int) -> int:
+    """The position of the latest checkpoint at or before `position` (0: none)."""
+    query = select(func.max(checkpoints.c.position)).where(
+        checkpoints.c.layout == board.LAYOUT, checkpoints.c.position <= position
+    )
+    return conn.execute(query).scalar() or 0
+
+
 def save_checkpoint(conn: Connection, position: int, at: str, state: board.Board) -> None:
     """Checkpoint the board at `position`: the incidents changed since the
     latest checkpoint before it (every doc carries the position of the last
     event that changed it)."""
-    before = Checkpoints._latest(conn, position - 1)
+    before = latest_checkpoint(conn, position - 1)
     changed = {
         h["id"]: state.document(h["id"]) for h in list(state.headers()) if h["position"] > before
     }

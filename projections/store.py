@@ -121,8 +121,7 @@ class ViewStore:
         and the rows of the groups it picks from them are read; the model reads
         the others when it needs them (`rows`)."""
         with self.engine.begin() as conn:
-            for table in view.tables:
-                table.create(conn, checkfirst=True)
+            _create_own_tables(conn, view)
             row = conn.execute(select(tracking).where(tracking.c.view == view.name)).first()
             if row is None or row.layout != view.layout:
                 self._reset(conn, view)
@@ -209,6 +208,7 @@ class ViewStore:
     def reset(self, view: View) -> None:
         """Empty the view (its rows and own tables), at position 0 of its layout."""
         with self.engine.begin() as conn:
+            _create_own_tables(conn, view)
             self._reset(conn, view)
 
     @staticmethod
@@ -221,12 +221,16 @@ class ViewStore:
         conn.execute(delete(rows).where(rows.c.view == view.name))
         conn.execute(delete(tracking).where(tracking.c.view == view.name))
         for table in view.tables:
-            table.create(conn, checkfirst=True)
             conn.execute(delete(table))
         conn.execute(insert(tracking).values(view=view.name, position=0, layout=view.layout))
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _create_own_tables(conn: Any, view: View) -> None:
+    for table in view.tables:
+        table.create(conn, checkfirst=True)
 
 
 def _sqlite_wal(dbapi_conn: Any, _record: Any) -> None:
