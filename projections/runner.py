@@ -171,17 +171,13 @@ class ViewRunner:
             yield notifications
 
     def _apply(self, notifications: Sequence[Notification]) -> None:
-        last = notifications[-1].id
-        # The batch's last event goes to a view that writes tables of its own
-        # (`Batch.last`); a view that applies none of a batch decodes nothing.
-        ends = self.view.writes is not None
-        wanted = [n for n in notifications if (ends and n.id == last) or self._wants(n.topic)]
-        opens = self.view.opens and bool(wanted)
+        opens = self.view.opens
         if opens:
             self.events.vault.refresh()
         with self.lock:
             changed: dict[str, int] = {}
-            applied = None
+            last = notifications[-1].id
+            wanted = [n for n in notifications if n.id == last or self._wants(n.topic)]
             for n, event in zip(wanted, self._decoded(wanted), strict=True):
                 try:
                     applied = reveal(event, self.events.vault) if opens else event

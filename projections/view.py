@@ -59,7 +59,7 @@ class View:
     # with a rebuild (tables that only cache, like checkpoints, left out).
     stored: Callable[[Connection], dict[str, Any]] | None = None
     # The kinds of event the model applies (None: any). The runner decodes
-    # only these (and, for `writes`, each batch's last event): decoding and
+    # only these (and each batch's last event, for `after_save`): decoding and
     # opening sealed data is most of what an event costs a read model.
     events: Callable[[], Iterable[type]] | None = None
     # From the groupless rows (a board's incident headers), the groups whose
@@ -77,7 +77,7 @@ class View:
 @dataclass(frozen=True)
 class Batch:
     """A batch of the log a view applied: the positions it moves between and
-    its last event (for a view that `writes`, whatever kinds it applies)."""
+    its last event (whatever the view applies)."""
 
     since: int
     position: int
