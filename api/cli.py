@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import fcntl
 import getpass
 import os
@@ -34,6 +35,8 @@ UMASK = 0o077
 
 
 def main(argv: list[str] | None = None) -> int:
+    if not faulthandler.is_enabled():  # a crash in a C library prints where it happened
+        faulthandler.enable()
     os.umask(UMASK)
     parser = argparse.ArgumentParser(
         prog="crisis",

@@ -8,6 +8,7 @@ a file's XMP metadata, as an archivist's tools do.
 
 from __future__ import annotations
 
+import gc
 import io
 from typing import Any
 
@@ -20,10 +21,18 @@ VARIANT = "pdf/a-2b"
 
 def render_pdf(html: str) -> bytes:
     """HTML to PDF/A-2b. WeasyPrint is imported here: it loads Pango, which
-    the rest of the product does not need."""
+    the rest of the product does not need.
+
+    A render leaves reference cycles holding Pango and Fontconfig objects that
+    cffi frees by calling into those libraries. Left to interpreter shutdown,
+    they may be freed after the libraries were closed, and the process dies of
+    a segmentation fault once its work is done (`crisis archive` exited with
+    -11 in CI). Collecting them here frees them while the libraries are loaded.
+    """
     import weasyprint
 
     pdf: bytes = weasyprint.HTML(string=html).write_pdf(pdf_variant=VARIANT)
+    gc.collect()
     return pdf
 
 
