@@ -88,9 +88,7 @@ def test_personal_data_goes_when_the_retention_time_is_up(api, closed, clock):
     assert api.get("reviewer", f"/api/review/{incident}/figures").json() == figures
 
 
-def test_a_check_reads_only_incidents_that_may_hold_something_due(
-    api, closed, clock, monkeypatch
-):
+def test_a_check_reads_only_incidents_that_may_hold_something_due(api, closed, clock, monkeypatch):
     """Closed incidents stay in the store: a check reads one only when it was
     closed long enough ago and changed since a check found nothing due in it."""
     rt = api.client.app.state.runtime
