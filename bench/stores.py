@@ -159,7 +159,21 @@ def load_log(store: Store, size: int, say: Callable = print, cache: Path = CACHE
     finally:
         factory.close()
         log.close()
+    _analyze(store)
     return count
+
+
+def _analyze(store: Store) -> None:
+    """Gather PostgreSQL's table statistics after the bulk copy, as its manual
+    advises after a bulk load and as autovacuum does in a running deployment
+    (the machine's server may have it off). Without them the planner reads the
+    whole key store for each batch's keys: 90 ms a batch at 600,000 keys."""
+    import psycopg
+
+    url = store.settings.database_url
+    assert url is not None  # a PostgreSQL store
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("ANALYZE")
 
 
 def _copy_keys(source: Path, store: Store) -> None:
